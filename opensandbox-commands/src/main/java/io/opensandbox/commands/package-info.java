@@ -1,0 +1,2 @@
+/** The public API of the OpenSandbox commands capability. */
+package io.opensandbox.commands;

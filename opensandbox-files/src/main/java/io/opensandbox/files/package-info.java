@@ -1,0 +1,2 @@
+/** The public API of the OpenSandbox files capability. */
+package io.opensandbox.files;

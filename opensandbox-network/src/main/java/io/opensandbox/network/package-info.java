@@ -1,0 +1,2 @@
+/** The public API of the OpenSandbox network capability. */
+package io.opensandbox.network;
