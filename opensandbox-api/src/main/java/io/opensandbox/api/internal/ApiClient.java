@@ -1,0 +1,335 @@
+package io.opensandbox.api.internal;
+
+import com.fasterxml.jackson.databind.JavaType;
+import io.opensandbox.api.ConnectionConfig;
+import io.opensandbox.api.SandboxException;
+import io.opensandbox.api.spi.RequestBody;
+import io.opensandbox.api.spi.Transport;
+import io.opensandbox.api.spi.TransportRequest;
+import io.opensandbox.api.spi.TransportResponse;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Calls one server (the lifecycle API, or one sandbox endpoint) through a transport: builds URLs by
+ * concatenation, adds the headers that server needs, maps error responses and failures to
+ * {@link SandboxException}s and logs with secrets redacted. Thread-safe.
+ */
+public final class ApiClient {
+    private final Transport transport;
+    private final ConnectionConfig config;
+    private final String baseUrl;
+    private final Map<String, String> headers;
+
+    /**
+     * Creates a client.
+     *
+     * @param transport the transport
+     * @param config the config (timeouts, custom headers, debug)
+     * @param baseUrl the base URL without trailing slash; paths are appended to it
+     * @param serverHeaders headers only this server gets (the API key, or an endpoint's headers); they win over
+     *     the config's custom headers of the same name
+     */
+    public ApiClient(Transport transport, ConnectionConfig config, String baseUrl, Map<String, String> serverHeaders) {
+        this.transport = transport;
+        this.config = config;
+        this.baseUrl = baseUrl;
+        Map<String, String> merged = new LinkedHashMap<>(config.headers());
+        serverHeaders.forEach((name, value) -> {
+            merged.keySet().removeIf(existing -> existing.equalsIgnoreCase(name));
+            merged.put(name, value);
+        });
+        this.headers = Map.copyOf(merged);
+    }
+
+    /**
+     * The config this client was made with.
+     *
+     * @return the config
+     */
+    public ConnectionConfig config() {
+        return config;
+    }
+
+    /**
+     * The base URL.
+     *
+     * @return the base URL
+     */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /**
+     * Starts a call.
+     *
+     * @param method the HTTP method
+     * @param pathAndQuery the path under the base URL, starting with {@code /}, already encoded
+     * @return the call
+     */
+    public Call call(String method, String pathAndQuery) {
+        return new Call(method, pathAndQuery);
+    }
+
+    /** A response read whole into memory. */
+    public record Response(int status, Map<String, List<String>> headers, byte[] body) {
+
+        /**
+         * The first value of a header, case-insensitively.
+         *
+         * @param name the header name
+         * @return the value or {@code null}
+         */
+        public @Nullable String header(String name) {
+            return ErrorMapper.header(headers, name);
+        }
+    }
+
+    /** One request under construction. */
+    public final class Call {
+        private final String method;
+        private final String pathAndQuery;
+        private final Map<String, String> callHeaders = new LinkedHashMap<>();
+        private @Nullable RequestBody body;
+        private Duration timeout = config.requestTimeout();
+        private @Nullable Duration idleTimeout;
+        private int limit = Bodies.DEFAULT_LIMIT;
+
+        private Call(String method, String pathAndQuery) {
+            if (!pathAndQuery.startsWith("/")) {
+                throw new IllegalArgumentException("path must start with '/': " + pathAndQuery);
+            }
+            this.method = method;
+            this.pathAndQuery = pathAndQuery;
+        }
+
+        /**
+         * Sends a JSON body.
+         *
+         * @param value the value to serialise
+         * @return this call
+         */
+        public Call json(Object value) {
+            this.body = RequestBody.ofBytes(Json.write(value), "application/json");
+            return this;
+        }
+
+        /**
+         * Sends a body.
+         *
+         * @param body the body
+         * @return this call
+         */
+        public Call body(RequestBody body) {
+            this.body = body;
+            return this;
+        }
+
+        /**
+         * Adds a header for this call only.
+         *
+         * @param name the name
+         * @param value the value
+         * @return this call
+         */
+        public Call header(String name, String value) {
+            callHeaders.put(name, value);
+            return this;
+        }
+
+        /**
+         * Overrides the response-headers timeout.
+         *
+         * @param timeout the timeout
+         * @return this call
+         */
+        public Call timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets the body idle timeout (default: the request timeout for buffered calls, the config's stream idle
+         * timeout for streams).
+         *
+         * @param idleTimeout the idle timeout
+         * @return this call
+         */
+        public Call idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        /**
+         * Sets the largest body a buffered call accepts.
+         *
+         * @param limit bytes
+         * @return this call
+         */
+        public Call limit(int limit) {
+            this.limit = limit;
+            return this;
+        }
+
+        /**
+         * A description for messages: method and path.
+         *
+         * @return the description
+         */
+        public String describe() {
+            int query = pathAndQuery.indexOf('?');
+            return method + " " + (query < 0 ? pathAndQuery : pathAndQuery.substring(0, query));
+        }
+
+        private TransportRequest request(boolean streaming) {
+            URI uri;
+            try {
+                uri = new URI(baseUrl + pathAndQuery);
+            } catch (URISyntaxException e) {
+                throw new io.opensandbox.api.InvalidArgumentException(
+                        "cannot build a URL from '" + baseUrl + "' and '" + pathAndQuery + "': " + e.getMessage(),
+                        e);
+            }
+            TransportRequest.Builder builder = TransportRequest.newBuilder(method, uri)
+                    .timeout(timeout)
+                    .idleTimeout(idleTimeout != null ? idleTimeout : streaming ? config.streamIdleTimeout() : timeout)
+                    .body(body);
+            headers.forEach(builder::setHeader);
+            callHeaders.forEach(builder::setHeader);
+            builder.setHeader("User-Agent", Transports.USER_AGENT);
+            if (!callHeaders.containsKey("Accept")) {
+                builder.setHeader("Accept", streaming ? "*/*" : "application/json");
+            }
+            RequestBody content = body;
+            if (content != null) {
+                builder.setHeader("Content-Type", content.contentType());
+            }
+            return builder.build();
+        }
+
+        /**
+         * Sends the request and reads the whole response. Error statuses fail the future with the mapped
+         * exception; transport failures are mapped too.
+         *
+         * @return the response with a 2xx status
+         */
+        public CompletableFuture<Response> send() {
+            TransportRequest request = request(false);
+            long start = System.nanoTime();
+            HttpLog.request(config.debug(), method, request.uri().toString(), request.headers());
+            CompletableFuture<TransportResponse> exchange = transport.send(request);
+            CompletableFuture<Response> result = exchange.thenCompose(response -> {
+                        HttpLog.response(config.debug(), method, request.uri().toString(), response.statusCode(),
+                                (System.nanoTime() - start) / 1_000_000, response.headers());
+                        int status = response.statusCode();
+                        return Bodies.collect(response.body(), status / 100 == 2 ? limit : 64 * 1024)
+                                .thenApply(bytes -> {
+                                    if (status / 100 != 2) {
+                                        throw ErrorMapper.fromResponse(status, response.headers(), bytes);
+                                    }
+                                    return new Response(status, response.headers(), bytes);
+                                });
+                    })
+                    .handle((response, failure) -> {
+                        if (failure != null) {
+                            throw ErrorMapper.fromFailure(failure, describe());
+                        }
+                        return response;
+                    });
+            result.whenComplete((response, failure) -> {
+                if (result.isCancelled()) {
+                    exchange.cancel(true);
+                }
+            });
+            return result;
+        }
+
+        /**
+         * Sends the request and returns the response with its body still unread, for streams. An error status
+         * fails the future with the mapped exception (its body read and closed).
+         *
+         * @return the open response with a 2xx status; the caller must consume or close it
+         */
+        public CompletableFuture<TransportResponse> open() {
+            TransportRequest request = request(true);
+            long start = System.nanoTime();
+            HttpLog.request(config.debug(), method, request.uri().toString(), request.headers());
+            CompletableFuture<TransportResponse> exchange = transport.send(request);
+            CompletableFuture<TransportResponse> result = exchange.thenCompose(response -> {
+                        int status = response.statusCode();
+                        HttpLog.response(config.debug(), method, request.uri().toString(), status,
+                                (System.nanoTime() - start) / 1_000_000, response.headers());
+                        if (status / 100 == 2) {
+                            return CompletableFuture.completedFuture(response);
+                        }
+                        return Bodies.head(response.body())
+                                .handle((bytes, failure) -> {
+                                    response.close();
+                                    throw ErrorMapper.fromResponse(
+                                            status, response.headers(), bytes == null ? new byte[0] : bytes);
+                                });
+                    })
+                    .handle((response, failure) -> {
+                        if (failure != null) {
+                            throw ErrorMapper.fromFailure(failure, describe());
+                        }
+                        return response;
+                    });
+            result.whenComplete((response, failure) -> {
+                if (result.isCancelled()) {
+                    exchange.cancel(true);
+                    exchange.thenAccept(TransportResponse::close);
+                }
+            });
+            return result;
+        }
+
+        /**
+         * Sends, waits and reads the body as JSON.
+         *
+         * @param <T> the type
+         * @param type the type
+         * @return the value
+         */
+        public <T> T as(Class<T> type) {
+            return Json.read(Futures.await(send(), describe()).body(), type);
+        }
+
+        /**
+         * Sends, waits and reads the body as JSON.
+         *
+         * @param <T> the type
+         * @param type the type
+         * @return the value
+         */
+        public <T> T as(JavaType type) {
+            return Json.read(Futures.await(send(), describe()).body(), type);
+        }
+
+        /**
+         * Sends asynchronously and reads the body as JSON.
+         *
+         * @param <T> the type
+         * @param type the type
+         * @return the value
+         */
+        public <T> CompletableFuture<T> asAsync(Class<T> type) {
+            return send().thenApply(response -> Json.read(response.body(), type));
+        }
+
+        /**
+         * Sends and waits, ignoring the body.
+         *
+         * @return the response
+         */
+        public Response execute() {
+            return Futures.await(send(), describe());
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.opensandbox.api.internal;
+
+import io.opensandbox.api.SandboxError;
+import io.opensandbox.api.SandboxException;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import org.jspecify.annotations.Nullable;
+
+/** Small helpers for response bodies. */
+public final class Bodies {
+    /** The largest body {@link #collect} accepts by default: 16 MiB. */
+    public static final int DEFAULT_LIMIT = 16 * 1024 * 1024;
+
+    private Bodies() {}
+
+    /**
+     * Reads a whole body into memory, failing when it grows past a limit. Cancelling the future cancels the
+     * subscription.
+     *
+     * @param body the body
+     * @param limit the most bytes accepted
+     * @return the bytes
+     */
+    public static CompletableFuture<byte[]> collect(Flow.Publisher<ByteBuffer> body, int limit) {
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        body.subscribe(new Flow.Subscriber<>() {
+            private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+            private Flow.@Nullable Subscription subscription;
+
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                this.subscription = subscription;
+                result.whenComplete((bytes, failure) -> {
+                    if (failure != null) {
+                        subscription.cancel();
+                    }
+                });
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(ByteBuffer buffer) {
+                if (result.isDone()) {
+                    return;
+                }
+                int size = buffer.remaining();
+                if (out.size() + (long) size > limit) {
+                    Flow.Subscription current = subscription;
+                    if (current != null) {
+                        current.cancel();
+                    }
+                    result.completeExceptionally(new SandboxException(
+                            SandboxError.UNEXPECTED_RESPONSE,
+                            "the response body is larger than the " + limit + " bytes expected"));
+                    return;
+                }
+                if (buffer.hasArray()) {
+                    out.write(buffer.array(), buffer.arrayOffset() + buffer.position(), size);
+                } else {
+                    byte[] chunk = new byte[size];
+                    buffer.get(chunk);
+                    out.write(chunk, 0, size);
+                }
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                result.completeExceptionally(failure);
+            }
+
+            @Override
+            public void onComplete() {
+                result.complete(out.toByteArray());
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Drains and discards a body, reading at most a few kilobytes; used before reporting an error or when a
+     * response body does not matter.
+     *
+     * @param body the body
+     * @return a future completed when the body ended or was cancelled
+     */
+    public static CompletableFuture<byte[]> head(Flow.Publisher<ByteBuffer> body) {
+        return collect(body, 64 * 1024);
+    }
+}
