@@ -1,0 +1,178 @@
+package io.opensandbox.commands.internal;
+
+import io.opensandbox.api.SandboxException;
+import io.opensandbox.api.SandboxTimeoutException;
+import io.opensandbox.api.StreamBrokenException;
+import io.opensandbox.api.internal.ErrorMapper;
+import io.opensandbox.api.internal.Json;
+import io.opensandbox.api.internal.LineSplitter;
+import io.opensandbox.commands.Metrics;
+import io.opensandbox.commands.MetricsListener;
+import io.opensandbox.commands.MetricsWatch;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code GET /metrics/watch}: newline-delimited JSON samples until closed. */
+public final class MetricsWatchCall extends BodyPump implements MetricsWatch {
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsWatchCall.class);
+    private static final String WHAT = "GET /metrics/watch";
+
+    private final MetricsListener listener;
+    private final LineSplitter splitter = new LineSplitter(1024 * 1024);
+    private final CompletableFuture<Void> completion = new CompletableFuture<>();
+    private volatile boolean closed;
+    private @Nullable RuntimeException failure;
+    private @Nullable Runnable onClose;
+
+    /**
+     * Creates the watch.
+     *
+     * @param executor the listener executor
+     * @param listener the listener
+     */
+    public MetricsWatchCall(Executor executor, MetricsListener listener) {
+        super(executor, 2);
+        this.listener = listener;
+    }
+
+    /**
+     * Sets what closing does besides cancelling the body (cancelling the pending request).
+     *
+     * @param onClose the action
+     */
+    public void onClose(Runnable onClose) {
+        this.onClose = onClose;
+    }
+
+    @Override
+    public CompletableFuture<Void> completion() {
+        return completion;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        cancel();
+        Runnable action = onClose;
+        if (action != null) {
+            action.run();
+        }
+        completion.complete(null);
+    }
+
+    @Override
+    protected boolean consume(ByteBuffer buffer) {
+        try {
+            splitter.feed(buffer, this::line);
+        } catch (IllegalStateException e) {
+            failure = new StreamBrokenException(WHAT + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        return failure != null;
+    }
+
+    private void line(String line) {
+        if (failure != null || closed) {
+            return;
+        }
+        String text = line.strip();
+        if (text.startsWith("data:")) {
+            text = text.substring(5).strip();
+        }
+        if (text.isEmpty() || !text.startsWith("{")) {
+            return;
+        }
+        Wire.MetricsResponse sample;
+        try {
+            sample = Json.read(text.getBytes(StandardCharsets.UTF_8), Wire.MetricsResponse.class);
+        } catch (SandboxException e) {
+            LOG.debug("skipping an unreadable metrics line: {}", e.getMessage());
+            return;
+        }
+        if (sample.error() != null) {
+            listener.onSampleError(sample.error());
+            return;
+        }
+        listener.onMetrics(toMetrics(sample));
+    }
+
+    /**
+     * Converts a wire sample.
+     *
+     * @param sample the sample
+     * @return the metrics
+     */
+    public static Metrics toMetrics(Wire.MetricsResponse sample) {
+        return Metrics.of(
+                value(sample.cpuCount()),
+                value(sample.cpuUsedPct()),
+                value(sample.memTotalMib()),
+                value(sample.memUsedMib()),
+                sample.timestamp() == null ? Instant.now() : Instant.ofEpochMilli(sample.timestamp()));
+    }
+
+    private static double value(@Nullable Double value) {
+        return value == null ? 0 : value;
+    }
+
+    @Override
+    protected void completed() {
+        RuntimeException error = failure;
+        if (error != null && !closed) {
+            closed = true;
+            if (error instanceof SandboxException sandboxException) {
+                notifyFailure(sandboxException);
+            }
+            completion.completeExceptionally(error);
+        }
+    }
+
+    @Override
+    protected void ended(@Nullable Throwable cause) {
+        if (closed) {
+            completion.complete(null);
+            return;
+        }
+        closed = true;
+        SandboxException error = map(cause);
+        notifyFailure(error);
+        completion.completeExceptionally(error);
+    }
+
+    private void notifyFailure(SandboxException error) {
+        try {
+            listener.onFailure(error);
+        } catch (RuntimeException e) {
+            LOG.warn("a metrics listener threw from onFailure", e);
+        }
+    }
+
+    private static SandboxException map(@Nullable Throwable failure) {
+        if (failure == null) {
+            return new StreamBrokenException(WHAT + ": the server ended the metrics stream; watch again", null);
+        }
+        Throwable cause = ErrorMapper.unwrap(failure);
+        if (cause instanceof SandboxException sandboxException) {
+            return sandboxException;
+        }
+        if (cause instanceof SocketTimeoutException) {
+            return new SandboxTimeoutException(WHAT + ": no sample for longer than the stream idle timeout", cause);
+        }
+        if (cause instanceof IOException) {
+            return new StreamBrokenException(WHAT + ": the metrics stream broke (" + cause + ")", cause);
+        }
+        return ErrorMapper.fromFailure(cause, WHAT);
+    }
+}
