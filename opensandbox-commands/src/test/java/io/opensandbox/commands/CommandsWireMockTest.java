@@ -37,7 +37,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,31 +46,26 @@ import org.junit.jupiter.api.Timeout;
 class CommandsWireMockTest {
     private static final String P = TestSandbox.PREFIX;
     private static WireMockServer server;
-
-    private TestSandbox sandbox;
-    private Commands commands;
+    private static TestSandbox sandbox;
+    private static Commands commands;
 
     @BeforeAll
     static void startServer() {
         server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
         server.start();
+        sandbox = new TestSandbox(server.port());
+        commands = Commands.of(sandbox);
     }
 
     @AfterAll
     static void stopServer() {
+        sandbox.close();
         server.stop();
     }
 
     @BeforeEach
     void setUp() {
         server.resetAll();
-        sandbox = new TestSandbox(server.port());
-        commands = Commands.of(sandbox);
-    }
-
-    @AfterEach
-    void tearDown() {
-        sandbox.close();
     }
 
     private static void stubStream(MappingBuilder request, String body) {
