@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * {@code retry:} lines), unknown fields and types, and buffers split at any byte, including inside a UTF-8
  * character. A line that is not a JSON object is logged and skipped.
  *
- * <p>Lines are cut and parsed as bytes (Jackson's streaming parser over the byte range, no tree and no
- * intermediate {@code String} per line), which is why this does not use the String-producing {@code LineSplitter}.
+ * <p>Lines are cut and parsed as bytes, never decoded to an intermediate {@code String} (which is why this does not
+ * use the String-producing {@code LineSplitter}): flat events, nearly all of a stream, go through
+ * {@link FlatEventScanner}; the rest through Jackson's streaming parser over the byte range, never a tree per
+ * event.
  * Not thread-safe: one consumer thread at a time.
  */
 public final class EventDecoder {
@@ -47,6 +49,7 @@ public final class EventDecoder {
 
     private final int maxLineLength;
     private final boolean keepJson;
+    private final boolean fastPath;
     private final WireEvent event = new WireEvent();
     private byte[] pending = new byte[512];
     private int pendingLength;
@@ -61,8 +64,20 @@ public final class EventDecoder {
      * @param keepJson whether each event carries its JSON text ({@link WireEvent#json()})
      */
     public EventDecoder(int maxLineLength, boolean keepJson) {
+        this(maxLineLength, keepJson, true);
+    }
+
+    /**
+     * Creates a decoder, optionally without the fast path for flat events (tests compare both).
+     *
+     * @param maxLineLength the longest line accepted, in bytes
+     * @param keepJson whether each event carries its JSON text ({@link WireEvent#json()})
+     * @param fastPath whether flat events are scanned directly instead of through Jackson
+     */
+    public EventDecoder(int maxLineLength, boolean keepJson, boolean fastPath) {
         this.maxLineLength = maxLineLength;
         this.keepJson = keepJson;
+        this.fastPath = fastPath;
     }
 
     /**
@@ -203,6 +218,10 @@ public final class EventDecoder {
             }
         }
         event.reset();
+        if (fastPath && bytes[start] == '{' && FlatEventScanner.scan(bytes, start, end, event)) {
+            return emit(bytes, start, end, sink);
+        }
+        event.reset();
         try (JsonParser parser = FACTORY.createParser(bytes, start, end - start)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return garbage(bytes, start, end, null);
@@ -214,6 +233,10 @@ public final class EventDecoder {
         } catch (IOException e) {
             return garbage(bytes, start, end, e);
         }
+        return emit(bytes, start, end, sink);
+    }
+
+    private boolean emit(byte[] bytes, int start, int end, Sink sink) {
         if (keepJson) {
             event.json = new String(bytes, start, end - start, StandardCharsets.UTF_8);
         }
