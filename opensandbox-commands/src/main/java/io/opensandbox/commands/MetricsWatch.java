@@ -7,7 +7,7 @@ public interface MetricsWatch extends AutoCloseable {
 
     /**
      * Completes normally when the watch was closed, exceptionally with a
-     * {@link io.opensandbox.api.SandboxException} when it failed.
+     * {@link io.opensandbox.api.SandboxException} when it failed (after {@link MetricsListener#onFailure} returned).
      *
      * @return the completion
      */
