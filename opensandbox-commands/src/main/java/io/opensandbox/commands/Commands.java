@@ -430,8 +430,7 @@ public final class Commands {
      *
      * @param sessionId the session id
      * @param command the command line
-     * @param options the options; only working directory, timeout, idle timeout, skip accumulation and interrupt
-     *     on cancel apply
+     * @param options the options; only working directory, timeout, idle timeout and skip accumulation apply
      * @param handlers the handlers
      * @return the execution; its id is the session id
      * @throws InvalidArgumentException if the options set environment, uid, gid or background
@@ -473,8 +472,8 @@ public final class Commands {
                 || options.gid().isPresent()
                 || options.background()) {
             throw new InvalidArgumentException(
-                    "a bash-session run takes only workingDirectory, timeout, idleTimeout, skipAccumulation and"
-                            + " interruptOnCancel; set environment with 'export' inside the session",
+                    "a bash-session run takes only workingDirectory, timeout, idleTimeout and skipAccumulation;"
+                            + " set environment with 'export' inside the session",
                     null);
         }
         return new Wire.RunInSessionRequest(

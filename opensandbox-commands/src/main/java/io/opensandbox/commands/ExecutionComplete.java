@@ -12,7 +12,12 @@ import java.util.Objects;
  */
 public record ExecutionComplete(Duration executionTime, Instant timestamp) {
 
-    /** Checks the components. */
+    /**
+     * Checks the components.
+     *
+     * @param executionTime the execution time
+     * @param timestamp the time
+     */
     public ExecutionComplete {
         Objects.requireNonNull(executionTime, "executionTime");
         Objects.requireNonNull(timestamp, "timestamp");

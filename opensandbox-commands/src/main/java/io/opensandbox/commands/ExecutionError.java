@@ -15,7 +15,14 @@ import java.util.Objects;
  */
 public record ExecutionError(String name, String value, List<String> traceback, Instant timestamp) {
 
-    /** Checks and copies the components. */
+    /**
+     * Checks and copies the components.
+     *
+     * @param name the error name
+     * @param value the error value
+     * @param traceback the trace lines
+     * @param timestamp the time
+     */
     public ExecutionError {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");

@@ -11,7 +11,12 @@ import java.util.Objects;
  */
 public record ExecutionEvent(String type, String json) {
 
-    /** Checks the components. */
+    /**
+     * Checks the components.
+     *
+     * @param type the event type
+     * @param json the JSON text
+     */
     public ExecutionEvent {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(json, "json");

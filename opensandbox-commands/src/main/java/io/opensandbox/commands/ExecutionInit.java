@@ -12,7 +12,12 @@ import java.util.Objects;
  */
 public record ExecutionInit(String id, Instant timestamp) {
 
-    /** Checks the components. */
+    /**
+     * Checks the components.
+     *
+     * @param id the execution id
+     * @param timestamp the time
+     */
     public ExecutionInit {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(timestamp, "timestamp");

@@ -14,7 +14,12 @@ import java.util.Optional;
  */
 public record ExecutionResult(Map<String, String> data, Instant timestamp) {
 
-    /** Checks and copies the components. */
+    /**
+     * Checks and copies the components.
+     *
+     * @param data the representations by MIME type
+     * @param timestamp the time
+     */
     public ExecutionResult {
         data = Map.copyOf(data);
         Objects.requireNonNull(timestamp, "timestamp");

@@ -12,7 +12,13 @@ import java.util.Objects;
  */
 public record OutputMessage(String text, Instant timestamp, boolean isError) {
 
-    /** Checks the components. */
+    /**
+     * Checks the components.
+     *
+     * @param text the text
+     * @param timestamp the time
+     * @param isError whether it came from stderr
+     */
     public OutputMessage {
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(timestamp, "timestamp");

@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * directory, as the server's default user, with no time limit.
  *
  * <p>For a bash-session run ({@link Commands#runInSession}) only the working directory, the timeout, the idle
- * timeout, skipping accumulation and interrupting on cancel apply; the others are rejected.
+ * timeout and skipping accumulation apply; environment, uid, gid and background are rejected, and interrupting on
+ * cancel is ignored (execd has no interrupt for one session run; cancelling only stops reading).
  */
 public final class RunOptions {
     private static final RunOptions DEFAULTS = builder().build();

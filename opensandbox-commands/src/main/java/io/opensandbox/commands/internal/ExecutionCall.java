@@ -182,6 +182,10 @@ public final class ExecutionCall extends BodyPump implements EventDecoder.Sink {
 
     @Override
     public boolean onEvent(WireEvent event) {
+        if (isFinished()) {
+            // cancelled meanwhile: no more handler calls for the rest of this buffer
+            return true;
+        }
         try {
             return dispatch(event);
         } catch (RuntimeException e) {
