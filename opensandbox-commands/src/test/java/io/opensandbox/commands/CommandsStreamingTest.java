@@ -7,6 +7,8 @@ import io.opensandbox.api.SandboxError;
 import io.opensandbox.api.SandboxException;
 import io.opensandbox.api.SandboxTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -73,7 +75,7 @@ class CommandsStreamingTest {
     }
 
     @Test
-    void run_returnsOnTheTerminalEventAndClosesTheConnectionItself() throws Exception {
+    void run_returnsOnTheTerminalEventAndCancelsTheBody() throws Exception {
         Commands commands = start(
                 exchange -> {
                     exchange.startStream();
@@ -86,11 +88,11 @@ class CommandsStreamingTest {
         Execution execution = commands.run("x");
 
         assertThat(execution.exitCode()).hasValue(0);
-        assertThat(exchange("POST").awaitClientClose(20)).isTrue();
+        assertThat(sandbox.cancelledBodies()).isEqualTo(1);
     }
 
     @Test
-    void runAsync_returnsOnTheTerminalEventAndClosesTheConnectionItself() throws Exception {
+    void runAsync_returnsOnTheTerminalEventAndCancelsTheBody() throws Exception {
         Commands commands = start(
                 exchange -> {
                     exchange.startStream();
@@ -103,11 +105,11 @@ class CommandsStreamingTest {
                 .get(20, TimeUnit.SECONDS);
 
         assertThat(execution.exitCode()).hasValue(2);
-        assertThat(exchange("POST").awaitClientClose(20)).isTrue();
+        assertThat(sandbox.cancelledBodies()).isEqualTo(1);
     }
 
     @Test
-    void run_whenTheStreamGoesSilent_failsWithTimeoutAndCloses() throws Exception {
+    void run_whenTheStreamGoesSilent_failsWithTimeout() throws Exception {
         Commands commands = start(
                 exchange -> {
                     exchange.startStream();
@@ -121,7 +123,6 @@ class CommandsStreamingTest {
                         RunOptions.builder().idleTimeout(Duration.ofMillis(300)).build()))
                 .isInstanceOf(SandboxTimeoutException.class)
                 .hasMessageContaining("cmd-4");
-        assertThat(exchange("POST").awaitClientClose(20)).isTrue();
     }
 
     @Test
@@ -187,7 +188,7 @@ class CommandsStreamingTest {
         assertThat(started.await(20, TimeUnit.SECONDS)).isTrue();
         result.cancel(true);
 
-        assertThat(exchange("POST").awaitClientClose(20)).isTrue();
+        assertThat(sandbox.cancelledBodies()).isEqualTo(1);
         assertThat(deleted.await(20, TimeUnit.SECONDS)).isTrue();
         assertThat(exchange("DELETE").target).isEqualTo(TestSandbox.PREFIX + "/command?id=cmd-7");
     }
@@ -223,8 +224,49 @@ class CommandsStreamingTest {
         } finally {
             Thread.interrupted();
         }
-        assertThat(exchange("POST").awaitClientClose(20)).isTrue();
+        assertThat(sandbox.cancelledBodies()).isEqualTo(1);
         assertThat(deleted.await(20, TimeUnit.SECONDS)).isTrue();
         assertThat(exchange("DELETE").target).isEqualTo(TestSandbox.PREFIX + "/command?id=cmd-8");
+    }
+
+    @Test
+    void runAsync_twoHundredConcurrentStreams_shareAFewSdkThreads() throws Exception {
+        int streams = 200;
+        CountDownLatch allStreaming = new CountDownLatch(streams);
+        CountDownLatch release = new CountDownLatch(1);
+        Commands commands = start(
+                exchange -> {
+                    exchange.startStream();
+                    exchange.send(Events.init("cmd") + Events.stdout("running"));
+                    if (release.await(40, TimeUnit.SECONDS)) {
+                        exchange.send(Events.stdout("done") + Events.complete(1));
+                    }
+                },
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(50));
+        ExecutionHandlers handlers = new ExecutionHandlers() {
+            @Override
+            public void onStdout(OutputMessage message) {
+                if (message.text().equals("running")) {
+                    allStreaming.countDown();
+                }
+            }
+        };
+        List<CompletableFuture<Execution>> results = new ArrayList<>();
+        for (int i = 0; i < streams; i++) {
+            results.add(commands.runAsync("x", RunOptions.defaults(), handlers));
+        }
+
+        boolean allOpen = allStreaming.await(40, TimeUnit.SECONDS);
+        long sdkThreads = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("opensandbox-"))
+                .count();
+        release.countDown();
+        for (CompletableFuture<Execution> result : results) {
+            assertThat(result.get(40, TimeUnit.SECONDS).stdoutText()).isEqualTo("running\ndone");
+        }
+
+        assertThat(allOpen).isTrue();
+        assertThat(sdkThreads).isLessThanOrEqualTo(8);
     }
 }
