@@ -709,4 +709,54 @@ class CommandsWireMockTest {
         assertThat(failures).isEmpty();
         server.verify(getRequestedFor(urlEqualTo(P + "/metrics/watch")).withHeader("X-Route", equalTo("route-1")));
     }
+
+    @Test
+    void runInSessionAsync_streamsThroughTheSessionEndpoint() throws Exception {
+        stubStream(post(P + "/session/s-9/run"), Events.init("s-9") + Events.stdout("hi") + Events.complete(1));
+        Recorder recorder = new Recorder();
+
+        Execution execution = commands.runInSessionAsync("s-9", "echo hi", RunOptions.defaults(), recorder)
+                .get(20, TimeUnit.SECONDS);
+
+        assertThat(execution.id()).contains("s-9");
+        assertThat(recorder.calls).containsExactly("init:s-9", "stdout:hi", "complete:1");
+        server.verify(postRequestedFor(urlEqualTo(P + "/session/s-9/run"))
+                .withRequestBody(equalToJson("{\"command\":\"echo hi\"}")));
+    }
+
+    @Test
+    void runAsync_whenAHandlerThrows_failsTheFutureWithIt() {
+        stubStream(post(P + "/command"), Events.init("cmd-16") + Events.stdout("a") + Events.complete(1));
+
+        assertThatThrownBy(() -> commands.runAsync("x", RunOptions.defaults(), new ExecutionHandlers() {
+                            @Override
+                            public void onInit(ExecutionInit init) {
+                                throw new IllegalArgumentException("bad handler");
+                            }
+                        })
+                        .get(20, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(IllegalArgumentException.class)
+                .hasRootCauseMessage("bad handler");
+    }
+
+    @Test
+    void run_withRichResults_collectsResultsAndExecutionCount() {
+        stubStream(
+                post(P + "/command"),
+                Events.init("ctx-1")
+                        + "{\"type\":\"execution_count\",\"execution_count\":3,\"timestamp\":1}\n\n"
+                        + "{\"type\":\"result\",\"results\":{\"text\":\"4\",\"text/html\":\"<b>4</b>\"},"
+                        + "\"timestamp\":2}\n\n"
+                        + Events.complete(7));
+        Recorder recorder = new Recorder();
+
+        Execution execution = commands.run("x", RunOptions.defaults(), recorder);
+
+        assertThat(execution.executionCount()).hasValue(3);
+        assertThat(execution.results()).singleElement().satisfies(result -> {
+            assertThat(result.text()).contains("4");
+            assertThat(result.data()).containsEntry("text/html", "<b>4</b>");
+        });
+        assertThat(recorder.calls).contains("result:4");
+    }
 }
