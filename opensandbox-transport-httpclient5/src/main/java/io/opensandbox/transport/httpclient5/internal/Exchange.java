@@ -80,7 +80,7 @@ final class Exchange {
         }
         long timeoutNanos = request.timeout().toNanos();
         headerTimer = transport.timer().schedule(this::headersTimedOut, timeoutNanos, TimeUnit.NANOSECONDS);
-        result.whenComplete((response, failure) -> {
+        CompletableFuture<TransportResponse> unused = result.whenComplete((response, failure) -> {
             ScheduledFuture<?> timer = headerTimer;
             if (timer != null) {
                 timer.cancel(false);
