@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -596,6 +598,70 @@ public abstract class TransportCompatibilityKit {
         collector.done().get(20, TimeUnit.SECONDS);
         assertThat(collector.bytes()).isEqualTo(2000);
         assertThat(collector.violation()).isNull();
+    }
+
+    @Test
+    @Timeout(60)
+    void upload_thatTheServerStopsReading_failsWithSocketTimeout() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicLong read = new AtomicLong();
+        TestServer server = server((request, response) -> {
+            byte[] buffer = new byte[64 * 1024];
+            InputStream in = request.body();
+            int n;
+            while (read.get() < MIB && (n = in.read(buffer)) >= 0) {
+                read.addAndGet(n);
+            }
+            release.await(30, TimeUnit.SECONDS); // stop reading: the client's writes stall
+        });
+        TransportRequest request = TransportRequest.newBuilder("POST", server.uri("/upload"))
+                .body(RequestBody.ofPublisher(new Pattern.Publisher(1024 * MIB), -1, "application/octet-stream"))
+                .timeout(Duration.ofSeconds(50))
+                .idleTimeout(Duration.ofMillis(300))
+                .build();
+        try {
+            assertThat(failure(transport.send(request))).isInstanceOf(SocketTimeoutException.class);
+            assertThat(read.get()).isGreaterThanOrEqualTo(MIB);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void upload_whosePublisherStalls_failsWithSocketTimeout() throws Exception {
+        CompletableFuture<Throwable> serverSide = new CompletableFuture<>();
+        TestServer server = server((request, response) -> {
+            try {
+                request.readBody();
+                serverSide.complete(null);
+            } catch (IOException e) {
+                serverSide.complete(e);
+            }
+        });
+        Flow.Publisher<ByteBuffer> stalling = subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
+            private boolean sent;
+
+            @Override
+            public synchronized void request(long n) {
+                if (!sent) {
+                    sent = true;
+                    subscriber.onNext(ByteBuffer.wrap(new byte[1024]));
+                }
+            }
+
+            @Override
+            public void cancel() {}
+        });
+        TransportRequest request = TransportRequest.newBuilder("PUT", server.uri("/upload"))
+                .body(RequestBody.ofPublisher(stalling, -1, "application/octet-stream"))
+                .timeout(Duration.ofSeconds(50))
+                .idleTimeout(Duration.ofMillis(300))
+                .build();
+        assertThat(failure(transport.send(request))).isInstanceOf(SocketTimeoutException.class);
+        assertThat(serverSide.get(20, TimeUnit.SECONDS))
+                .as("the server saw a broken body")
+                .isInstanceOf(IOException.class);
     }
 
     // ---- 7: failures ----
