@@ -164,7 +164,9 @@ public abstract class TransportCompatibilityKit {
             assertThat(request.get("path")).isEqualTo("/v1/things/42");
             assertThat(request.get("query")).isEqualTo("a=1&b=x%20y");
             assertThat(request.get("multi")).isEqualTo(List.of("one", "two"));
-            assertThat((String) request.get("userAgent")).isNotEqualTo("null");
+            assertThat(request.get("userAgent"))
+                    .as("the default User-Agent")
+                    .isEqualTo(options().userAgent());
             assertThat((byte[]) request.get("body")).isEqualTo(hasBody ? json : new byte[0]);
             if (hasBody) {
                 assertThat(request.get("contentType")).isEqualTo("application/json");
@@ -277,8 +279,8 @@ public abstract class TransportCompatibilityKit {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(
-                "[tck] %s: downloaded %d MiB in %.1f s (%.0f MiB/s), heap growth %d MiB%n",
-                transport.name(), received / MIB, seconds, received / MIB / seconds, heap.maxGrowth() / MIB);
+                "[tck] %s: downloaded %d MiB in %.1f s (%.0f MiB/s), %s%n",
+                transport.name(), received / MIB, seconds, received / MIB / seconds, heap.describe());
         assertThat(received).isEqualTo(size);
         assertThat(crc.getValue()).isEqualTo(serverCrc.get(10, TimeUnit.SECONDS));
         assertThat(heap.maxGrowth()).isLessThan(128 * MIB);
@@ -320,8 +322,8 @@ public abstract class TransportCompatibilityKit {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(
-                "[tck] %s: uploaded %d MiB in %.1f s (%.0f MiB/s), heap growth %d MiB%n",
-                transport.name(), size / MIB, seconds, size / MIB / seconds, heap.maxGrowth() / MIB);
+                "[tck] %s: uploaded %d MiB in %.1f s (%.0f MiB/s), %s%n",
+                transport.name(), size / MIB, seconds, size / MIB / seconds, heap.describe());
         assertThat(seen.get(10, TimeUnit.SECONDS)).isEqualTo("chunked " + size + " " + body.crc());
         assertThat(heap.maxGrowth()).isLessThan(128 * MIB);
     }
@@ -901,6 +903,11 @@ public abstract class TransportCompatibilityKit {
 
         long maxGrowth() {
             return max.get();
+        }
+
+        String describe() {
+            return "heap used after GC " + baseline / 1024 + " KiB before, at most " + (baseline + max.get()) / 1024
+                    + " KiB during";
         }
 
         private static long usedAfterGc() {
