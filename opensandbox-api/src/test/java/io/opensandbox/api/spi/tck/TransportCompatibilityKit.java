@@ -469,17 +469,13 @@ public abstract class TransportCompatibilityKit {
     void slowHeaders_failWithSocketTimeout_andAbort() throws Exception {
         CompletableFuture<Boolean> disconnected = new CompletableFuture<>();
         TestServer server = server((request, response) -> {
-            request.readBody();
-            if (request.path().equals("/warm-up")) {
-                response.send(200, JSON, "{}".getBytes(StandardCharsets.UTF_8));
+            if (warmUp(request, response)) {
                 return;
             }
+            request.readBody();
             disconnected.complete(request.awaitDisconnect(Duration.ofSeconds(30)));
         });
-        // a first exchange leaves a pooled connection, so the slow request reaches the server at once
-        try (TransportResponse warm = await(transport.send(get(server.uri("/warm-up"))))) {
-            readAll(warm);
-        }
+        warmUp(server); // a pooled connection: the slow request reaches the server at once
         TransportRequest request = TransportRequest.newBuilder("GET", server.uri("/slow-headers"))
                 .timeout(Duration.ofSeconds(1))
                 .build();
@@ -496,16 +492,20 @@ public abstract class TransportCompatibilityKit {
     void slowButFlowingBody_outlastsTheRequestTimeout() throws Exception {
         int pieces = 12;
         TestServer server = server((request, response) -> {
+            if (warmUp(request, response)) {
+                return;
+            }
             try (OutputStream out = response.stream(200, Map.of(), -1)) {
                 for (int i = 0; i < pieces; i++) {
                     out.write(("piece " + i + "\n").getBytes(StandardCharsets.UTF_8));
                     out.flush();
-                    Thread.sleep(100);
+                    Thread.sleep(200);
                 }
             }
         });
+        warmUp(server);
         TransportRequest request = TransportRequest.newBuilder("GET", server.uri("/trickle"))
-                .timeout(Duration.ofMillis(300))
+                .timeout(Duration.ofSeconds(1))
                 .idleTimeout(Duration.ofSeconds(5))
                 .build();
         StringBuilder expected = new StringBuilder();
@@ -513,7 +513,7 @@ public abstract class TransportCompatibilityKit {
             expected.append("piece ").append(i).append('\n');
         }
         try (TransportResponse response = await(transport.send(request))) {
-            // 12 pieces 100 ms apart take longer than the 300 ms request timeout; the body must not be cut
+            // 12 pieces 200 ms apart take longer than the 1 s request timeout; the body must not be cut
             assertThat(new String(readAll(response), StandardCharsets.UTF_8)).isEqualTo(expected.toString());
         }
     }
@@ -529,7 +529,7 @@ public abstract class TransportCompatibilityKit {
             disconnected.complete(request.awaitDisconnect(Duration.ofSeconds(30)));
         });
         TransportRequest request = TransportRequest.newBuilder("GET", server.uri("/stall"))
-                .idleTimeout(Duration.ofMillis(300))
+                .idleTimeout(Duration.ofSeconds(1))
                 .build();
         TransportResponse response = await(transport.send(request));
         BodyCollector collector = new BodyCollector(Long.MAX_VALUE, false);
@@ -545,21 +545,25 @@ public abstract class TransportCompatibilityKit {
     void subscriberThatRequestsNothing_isNotTimedOut() throws Exception {
         long size = 4 * MIB;
         TestServer server = server((request, response) -> {
+            if (warmUp(request, response)) {
+                return;
+            }
             try (OutputStream out = response.stream(200, Map.of(), size)) {
                 Pattern.write(out, size, 3, new CRC32(), n -> {});
             }
         });
+        warmUp(server);
         TransportRequest request = TransportRequest.newBuilder("GET", server.uri("/patient"))
-                .idleTimeout(Duration.ofMillis(200))
-                .timeout(Duration.ofMillis(500))
+                .idleTimeout(Duration.ofMillis(300))
+                .timeout(Duration.ofSeconds(1))
                 .build();
         TransportResponse response = await(transport.send(request));
         BodyCollector collector = new BodyCollector(0, false);
         response.body().subscribe(collector);
-        Thread.sleep(1000); // five idle timeouts without demand
+        Thread.sleep(1500); // five idle timeouts (and the request timeout) without demand
         assertThat(collector.done()).isNotDone();
         collector.request(1);
-        Thread.sleep(1000); // and again after one buffer
+        Thread.sleep(1500); // and again after one buffer
         assertThat(collector.done()).isNotDone();
         collector.request(Long.MAX_VALUE);
         collector.done().get(30, TimeUnit.SECONDS);
@@ -583,7 +587,7 @@ public abstract class TransportCompatibilityKit {
             }
         });
         TransportRequest request = TransportRequest.newBuilder("GET", server.uri("/pause"))
-                .idleTimeout(Duration.ofMillis(200))
+                .idleTimeout(Duration.ofMillis(500))
                 .build();
         TransportResponse response = await(transport.send(request));
         BodyCollector collector = new BodyCollector(1, false);
@@ -593,7 +597,7 @@ public abstract class TransportCompatibilityKit {
             Thread.sleep(5);
         }
         assertThat(collector.buffers()).isEqualTo(1);
-        Thread.sleep(1000); // the server is silent, but the subscriber asks for nothing: no timeout
+        Thread.sleep(2000); // the server is silent, but the subscriber asks for nothing: no timeout
         assertThat(collector.done()).isNotDone();
         release.countDown();
         collector.request(Long.MAX_VALUE);
@@ -785,6 +789,37 @@ public abstract class TransportCompatibilityKit {
     }
 
     // ---- helpers ----
+
+    /**
+     * Answers {@code /warm-up} with a small JSON body.
+     *
+     * @param request the request
+     * @param response the response
+     * @return whether the request was the warm-up
+     * @throws IOException on failure
+     */
+    protected static boolean warmUp(TestServer.Request request, TestServer.Response response) throws IOException {
+        if (!request.path().equals("/warm-up")) {
+            return false;
+        }
+        request.readBody();
+        response.send(200, JSON, "{}".getBytes(StandardCharsets.UTF_8));
+        return true;
+    }
+
+    /**
+     * Runs one quick exchange so that a pooled connection (and warm code) is ready and tight timeouts that follow
+     * measure the transport rather than the first connection of a loaded machine.
+     *
+     * @param server a server whose handler calls {@link #warmUp(TestServer.Request, TestServer.Response)}
+     * @throws Exception on failure
+     */
+    protected void warmUp(TestServer server) throws Exception {
+        try (TransportResponse warm = await(transport.send(get(server.uri("/warm-up"))))) {
+            assertThat(warm.statusCode()).isEqualTo(200);
+            readAll(warm);
+        }
+    }
 
     /**
      * A GET request.
