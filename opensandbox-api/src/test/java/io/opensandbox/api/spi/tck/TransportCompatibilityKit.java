@@ -195,10 +195,13 @@ public abstract class TransportCompatibilityKit {
             assertThat(response.statusCode()).isEqualTo(404);
             assertThat(new String(readAll(response), StandardCharsets.UTF_8)).isEqualTo("{\"code\":\"NOT_FOUND\"}");
         }
-        // the connection is reused for the next exchange and still works after error statuses
+        // the pooled connection is reused for the next exchange and still works after error statuses
         try (TransportResponse response = await(transport.send(get(server.uri("/none"))))) {
             assertThat(response.statusCode()).isEqualTo(204);
         }
+        assertThat(server.connectionsAccepted())
+                .as("connections opened for 3 sequential exchanges")
+                .isEqualTo(1);
     }
 
     @Test
@@ -401,6 +404,9 @@ public abstract class TransportCompatibilityKit {
             assertThat(again.statusCode()).isEqualTo(200);
             assertThat(new String(readAll(again), StandardCharsets.UTF_8)).isEqualTo("{\"ok\":true}");
         }
+        assertThat(server.connectionsAccepted())
+                .as("the aborted connection was not reused")
+                .isEqualTo(2);
     }
 
     @Test
