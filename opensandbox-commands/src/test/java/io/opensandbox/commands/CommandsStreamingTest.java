@@ -75,7 +75,7 @@ class CommandsStreamingTest {
     }
 
     @Test
-    void run_returnsOnTheTerminalEventAndCancelsTheBody() throws Exception {
+    void run_returnsOnTheTerminalEventAndClosesTheConnection() throws Exception {
         Commands commands = start(
                 exchange -> {
                     exchange.startStream();
@@ -89,10 +89,11 @@ class CommandsStreamingTest {
 
         assertThat(execution.exitCode()).hasValue(0);
         assertThat(sandbox.cancelledBodies()).isEqualTo(1);
+        assertThat(exchange("POST").awaitClientClose(20)).isTrue();
     }
 
     @Test
-    void runAsync_returnsOnTheTerminalEventAndCancelsTheBody() throws Exception {
+    void runAsync_returnsOnTheTerminalEventAndClosesTheConnection() throws Exception {
         Commands commands = start(
                 exchange -> {
                     exchange.startStream();
@@ -106,6 +107,7 @@ class CommandsStreamingTest {
 
         assertThat(execution.exitCode()).hasValue(2);
         assertThat(sandbox.cancelledBodies()).isEqualTo(1);
+        assertThat(exchange("POST").awaitClientClose(20)).isTrue();
     }
 
     @Test
@@ -123,6 +125,7 @@ class CommandsStreamingTest {
                         RunOptions.builder().idleTimeout(Duration.ofMillis(300)).build()))
                 .isInstanceOf(SandboxTimeoutException.class)
                 .hasMessageContaining("cmd-4");
+        assertThat(exchange("POST").awaitClientClose(20)).isTrue();
     }
 
     @Test
@@ -189,6 +192,7 @@ class CommandsStreamingTest {
         result.cancel(true);
 
         assertThat(sandbox.cancelledBodies()).isEqualTo(1);
+        assertThat(exchange("POST").awaitClientClose(20)).isTrue();
         assertThat(deleted.await(20, TimeUnit.SECONDS)).isTrue();
         assertThat(exchange("DELETE").target).isEqualTo(TestSandbox.PREFIX + "/command?id=cmd-7");
     }
@@ -225,6 +229,7 @@ class CommandsStreamingTest {
             Thread.interrupted();
         }
         assertThat(sandbox.cancelledBodies()).isEqualTo(1);
+        assertThat(exchange("POST").awaitClientClose(20)).isTrue();
         assertThat(deleted.await(20, TimeUnit.SECONDS)).isTrue();
         assertThat(exchange("DELETE").target).isEqualTo(TestSandbox.PREFIX + "/command?id=cmd-8");
     }
