@@ -337,6 +337,18 @@ public final class Commands {
     }
 
     /**
+     * Follows a background command until it finishes, polling at most once a second; see
+     * {@link #followBackgroundCommand(String, Consumer, Duration)}.
+     *
+     * @param id the command id
+     * @param output receives each new slice of output, on this thread
+     * @return the final status
+     */
+    public CommandStatus followBackgroundCommand(String id, Consumer<String> output) {
+        return followBackgroundCommand(id, output, Duration.ofSeconds(1));
+    }
+
+    /**
      * Follows a background command until it finishes: polls its logs and status, passing each new slice of output
      * to {@code output}, waiting between polls from 50 ms up to {@code maxPollInterval} (the wait grows while
      * nothing new arrives). Interrupting the thread stops following (the command keeps running).
