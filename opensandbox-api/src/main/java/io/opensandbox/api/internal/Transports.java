@@ -57,8 +57,8 @@ public final class Transports {
             Shared shared = SHARED.get(config);
             if (shared == null) {
                 TransportProvider provider = select(config, load(), Transports::setting);
-                Transport transport = provider.create(new TransportOptions(
-                        config.connectTimeout(), config.maxConnections(), USER_AGENT));
+                Transport transport = provider.create(
+                        new TransportOptions(config.connectTimeout(), config.maxConnections(), USER_AGENT));
                 LOG.debug("created transport {} for {}", provider.name(), config.domain());
                 shared = new Shared(transport);
                 SHARED.put(config, shared);
@@ -85,7 +85,8 @@ public final class Transports {
 
     private static List<TransportProvider> load() {
         List<TransportProvider> providers = new ArrayList<>();
-        ServiceLoader.load(TransportProvider.class, Transports.class.getClassLoader()).forEach(providers::add);
+        ServiceLoader.load(TransportProvider.class, Transports.class.getClassLoader())
+                .forEach(providers::add);
         return providers;
     }
 
