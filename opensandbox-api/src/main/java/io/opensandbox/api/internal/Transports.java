@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -49,6 +50,10 @@ public final class Transports {
      * @return a lease; close it when done
      */
     public static Lease lease(ConnectionConfig config) {
+        return lease(config, () -> select(config, load(), Transports::setting));
+    }
+
+    static Lease lease(ConnectionConfig config, Supplier<TransportProvider> chooser) {
         Optional<Transport> explicit = config.transport();
         if (explicit.isPresent()) {
             return new Lease(explicit.get(), null, config);
@@ -56,7 +61,7 @@ public final class Transports {
         synchronized (SHARED) {
             Shared shared = SHARED.get(config);
             if (shared == null) {
-                TransportProvider provider = select(config, load(), Transports::setting);
+                TransportProvider provider = chooser.get();
                 Transport transport = provider.create(
                         new TransportOptions(config.connectTimeout(), config.maxConnections(), USER_AGENT));
                 LOG.debug("created transport {} for {}", provider.name(), config.domain());
