@@ -19,7 +19,8 @@ import java.util.List;
 /**
  * Runs the SDK on the module path against a stub lifecycle server on 127.0.0.1: creates a sandbox (JSON both ways
  * through Jackson's reflection on the SDK's opened packages, the transport found by ServiceLoader, the execd ping
- * through a path-carrying endpoint), lists sandboxes, maps a 404 and kills. Exits non-zero on any failure.
+ * through a path-carrying endpoint), lists sandboxes, maps a 404 and kills; then checks that no exported signature
+ * of an SDK module names a third-party type. Exits non-zero on any failure.
  */
 public final class ModulePathSmoke {
     private static final String SANDBOX = "{\"id\":\"smoke-1\",\"status\":{\"state\":\"Running\"},"
@@ -61,6 +62,8 @@ public final class ModulePathSmoke {
                     check(expected.error().code().equals("SANDBOX::NOT_FOUND"), "404 code");
                 }
                 sandbox.kill();
+                List<String> leaks = ApiSurface.violations();
+                check(leaks.isEmpty(), "third-party types in exported signatures: " + leaks);
                 System.out.println("module-path smoke test passed: transport "
                         + sandbox.transport().name() + ", module "
                         + Sandbox.class.getModule().getName());
