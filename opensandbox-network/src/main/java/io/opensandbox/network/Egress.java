@@ -1,10 +1,13 @@
 package io.opensandbox.network;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.opensandbox.api.EgressAction;
 import io.opensandbox.api.EgressRule;
 import io.opensandbox.api.InvalidArgumentException;
 import io.opensandbox.api.SandboxException;
 import io.opensandbox.api.SandboxHandle;
+import io.opensandbox.api.internal.ApiClient;
+import io.opensandbox.api.internal.Json;
 import io.opensandbox.network.internal.Wire;
 import java.util.Arrays;
 import java.util.List;
@@ -74,8 +77,8 @@ public final class Egress {
                 })
                 .toList();
         try {
-            return Convert.status(
-                    sidecar.client().call("PATCH", "/policy").json(body).as(Wire.PolicyStatus.class));
+            return lenientStatus(
+                    sidecar.client().call("PATCH", "/policy").json(body).execute());
         } catch (SandboxException e) {
             throw SidecarErrors.map(
                     e,
@@ -112,8 +115,8 @@ public final class Egress {
             }
         }
         try {
-            return Convert.status(
-                    sidecar.client().call("DELETE", "/policy").json(checked).as(Wire.PolicyStatus.class));
+            return lenientStatus(
+                    sidecar.client().call("DELETE", "/policy").json(checked).execute());
         } catch (SandboxException e) {
             throw SidecarErrors.map(e, SidecarErrors.Hints.of("deleting egress rules"));
         }
@@ -127,6 +130,18 @@ public final class Egress {
      */
     public EgressPolicyStatus deleteEgressRules(String... targets) {
         return deleteEgressRules(Arrays.asList(targets));
+    }
+
+    /**
+     * The status after a change. The change is applied once the sidecar answered 2xx, so a body that is empty or not
+     * a JSON object does not fail the call; it gives a status with nothing set.
+     */
+    private static EgressPolicyStatus lenientStatus(ApiClient.Response response) {
+        JsonNode tree = Json.tryTree(response.body());
+        if (tree == null || !tree.isObject()) {
+            return Convert.status(new Wire.PolicyStatus(null, null, null, null, null));
+        }
+        return Convert.status(Json.read(response.body(), Wire.PolicyStatus.class));
     }
 
     @Override

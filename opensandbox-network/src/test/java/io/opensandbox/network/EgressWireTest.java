@@ -211,4 +211,22 @@ class EgressWireTest {
                 .hasMessageContaining("UNEXPECTED_RESPONSE")
                 .hasMessageContaining("without a valid target");
     }
+
+    @Test
+    void patchAndDelete_withEmptyOrTextBody_stillSucceed() {
+        SIDECAR.server()
+                .stubFor(patch(urlEqualTo(POLICY)).willReturn(aResponse().withStatus(200)));
+        SIDECAR.server()
+                .stubFor(delete(urlEqualTo(POLICY))
+                        .willReturn(aResponse().withStatus(200).withBody("ok\n")));
+
+        EgressPolicyStatus patched = egress.patchEgressRules(EgressRule.allow("a.com"));
+        EgressPolicyStatus deleted = egress.deleteEgressRules("a.com");
+
+        assertThat(patched.status()).isEmpty();
+        assertThat(patched.policy()).isEmpty();
+        assertThat(deleted.mode()).isEmpty();
+        SIDECAR.server().verify(patchRequestedFor(urlEqualTo(POLICY)));
+        SIDECAR.server().verify(deleteRequestedFor(urlEqualTo(POLICY)));
+    }
 }
