@@ -69,7 +69,11 @@ public sealed interface CredentialAuth
      * @param credential the name of the vault credential holding the token
      */
     record Bearer(String credential) implements CredentialAuth {
-        /** Checks the credential name. */
+        /**
+         * Checks the credential name.
+         *
+         * @param credential the name of the vault credential holding the token
+         */
         public Bearer {
             Checks.name("credential", credential);
         }
@@ -91,7 +95,11 @@ public sealed interface CredentialAuth
      * @param credential the name of the vault credential holding {@code base64(user:password)}
      */
     record Basic(String credential) implements CredentialAuth {
-        /** Checks the credential name. */
+        /**
+         * Checks the credential name.
+         *
+         * @param credential the name of the vault credential
+         */
         public Basic {
             Checks.name("credential", credential);
         }
@@ -114,7 +122,12 @@ public sealed interface CredentialAuth
      * @param credential the name of the vault credential
      */
     record ApiKey(String header, String credential) implements CredentialAuth {
-        /** Checks the header and credential names. */
+        /**
+         * Checks the header and credential names.
+         *
+         * @param header the header name
+         * @param credential the name of the vault credential
+         */
         public ApiKey {
             Checks.headerName("API key header name", header);
             Checks.name("credential", credential);
@@ -137,7 +150,11 @@ public sealed interface CredentialAuth
      * @param headers the headers, at least one
      */
     record CustomHeaders(List<CustomHeader> headers) implements CredentialAuth {
-        /** Copies and checks the headers. */
+        /**
+         * Copies and checks the headers.
+         *
+         * @param headers the headers, at least one
+         */
         public CustomHeaders {
             headers = Checks.nonEmpty("custom headers", headers);
         }
@@ -160,7 +177,12 @@ public sealed interface CredentialAuth
      * @param credential the name of the vault credential supplying its value
      */
     record CustomHeader(String name, String credential) {
-        /** Checks the names. */
+        /**
+         * Checks the names.
+         *
+         * @param name the header name
+         * @param credential the name of the vault credential
+         */
         public CustomHeader {
             Checks.headerName("custom header name", name);
             Checks.name("credential", credential);

@@ -12,7 +12,13 @@ import java.util.Objects;
  */
 public record CredentialBinding(String name, CredentialMatch match, CredentialAuth auth) {
 
-    /** Checks the components. */
+    /**
+     * Checks the components.
+     *
+     * @param name the binding's name
+     * @param match which requests it applies to
+     * @param auth how they are authenticated
+     */
     public CredentialBinding {
         Checks.name("binding", name);
         Objects.requireNonNull(match, "match");

@@ -5,6 +5,7 @@ import io.opensandbox.api.InvalidArgumentException;
 import io.opensandbox.api.NotFoundException;
 import io.opensandbox.api.SandboxException;
 import io.opensandbox.api.SandboxHandle;
+import io.opensandbox.api.internal.ApiClient;
 import io.opensandbox.api.internal.Urls;
 import io.opensandbox.network.internal.Wire;
 import java.util.ArrayList;
@@ -63,9 +64,9 @@ public final class CredentialVault {
     public CredentialVaultState create(List<Credential> credentials, List<CredentialBinding> bindings) {
         List<Credential> creds = List.copyOf(Objects.requireNonNull(credentials, "credentials"));
         List<CredentialBinding> binds = List.copyOf(Objects.requireNonNull(bindings, "bindings"));
+        ApiClient client = sidecar.client();
         try {
-            CredentialVaultState state = Convert.state(sidecar.client()
-                    .call("POST", VAULT)
+            CredentialVaultState state = Convert.state(client.call("POST", VAULT)
                     .json(Convert.create(creds, binds))
                     .as(Wire.VaultState.class));
             LOG.debug(
@@ -91,8 +92,9 @@ public final class CredentialVault {
      * @throws SandboxException if the call fails
      */
     public CredentialVaultState get() {
+        ApiClient client = sidecar.client();
         try {
-            return Convert.state(sidecar.client().call("GET", VAULT).as(Wire.VaultState.class));
+            return Convert.state(client.call("GET", VAULT).as(Wire.VaultState.class));
         } catch (SandboxException e) {
             throw SidecarErrors.map(e, SidecarErrors.Hints.of("reading the Credential Vault"));
         }
@@ -116,11 +118,10 @@ public final class CredentialVault {
         String expected = patch.expectedRevision().isPresent()
                 ? "revision " + patch.expectedRevision().getAsLong()
                 : "the state it was computed from";
+        ApiClient client = sidecar.client();
         try {
-            CredentialVaultState state = Convert.state(sidecar.client()
-                    .call("PATCH", VAULT)
-                    .json(Convert.patch(patch))
-                    .as(Wire.VaultState.class));
+            CredentialVaultState state = Convert.state(
+                    client.call("PATCH", VAULT).json(Convert.patch(patch)).as(Wire.VaultState.class));
             LOG.debug(
                     "patched the Credential Vault of sandbox {} to revision {}",
                     sidecar.handle().id(),
@@ -144,8 +145,9 @@ public final class CredentialVault {
      * @throws SandboxException if the call fails
      */
     public void delete() {
+        ApiClient client = sidecar.client();
         try {
-            sidecar.client().call("DELETE", VAULT).execute();
+            client.call("DELETE", VAULT).execute();
             LOG.debug(
                     "deleted the Credential Vault of sandbox {}",
                     sidecar.handle().id());
@@ -162,9 +164,10 @@ public final class CredentialVault {
      * @throws SandboxException if the call fails
      */
     public RevisionedList<CredentialMetadata> listCredentials() {
+        ApiClient client = sidecar.client();
         try {
             return Convert.credentials(
-                    sidecar.client().call("GET", VAULT + "/credentials").as(Wire.CredentialList.class));
+                    client.call("GET", VAULT + "/credentials").as(Wire.CredentialList.class));
         } catch (SandboxException e) {
             throw SidecarErrors.map(e, SidecarErrors.Hints.of("listing Credential Vault credentials"));
         }
@@ -180,9 +183,9 @@ public final class CredentialVault {
      */
     public CredentialMetadata getCredential(String name) {
         String checked = checkedName("credential", name);
+        ApiClient client = sidecar.client();
         try {
-            return Convert.credential(sidecar.client()
-                    .call("GET", VAULT + "/credentials/" + Urls.segment(checked))
+            return Convert.credential(client.call("GET", VAULT + "/credentials/" + Urls.segment(checked))
                     .as(Wire.CredentialMetadata.class));
         } catch (SandboxException e) {
             throw SidecarErrors.map(
@@ -201,9 +204,9 @@ public final class CredentialVault {
      * @throws SandboxException if the call fails
      */
     public RevisionedList<CredentialBindingMetadata> listBindings() {
+        ApiClient client = sidecar.client();
         try {
-            return Convert.bindings(
-                    sidecar.client().call("GET", VAULT + "/bindings").as(Wire.BindingList.class));
+            return Convert.bindings(client.call("GET", VAULT + "/bindings").as(Wire.BindingList.class));
         } catch (SandboxException e) {
             throw SidecarErrors.map(e, SidecarErrors.Hints.of("listing Credential Vault bindings"));
         }
@@ -219,9 +222,9 @@ public final class CredentialVault {
      */
     public CredentialBindingMetadata getBinding(String name) {
         String checked = checkedName("binding", name);
+        ApiClient client = sidecar.client();
         try {
-            return Convert.binding(sidecar.client()
-                    .call("GET", VAULT + "/bindings/" + Urls.segment(checked))
+            return Convert.binding(client.call("GET", VAULT + "/bindings/" + Urls.segment(checked))
                     .as(Wire.BindingMetadata.class));
         } catch (SandboxException e) {
             throw SidecarErrors.map(

@@ -47,8 +47,9 @@ public final class Egress {
      * @throws SandboxException if the call fails
      */
     public EgressPolicyStatus getEgressPolicy() {
+        ApiClient client = sidecar.client();
         try {
-            return Convert.status(sidecar.client().call("GET", "/policy").as(Wire.PolicyStatus.class));
+            return Convert.status(client.call("GET", "/policy").as(Wire.PolicyStatus.class));
         } catch (SandboxException e) {
             throw SidecarErrors.map(e, SidecarErrors.Hints.of("reading the egress policy"));
         }
@@ -76,9 +77,9 @@ public final class Egress {
                     return Convert.rule(rule);
                 })
                 .toList();
+        ApiClient client = sidecar.client();
         try {
-            return lenientStatus(
-                    sidecar.client().call("PATCH", "/policy").json(body).execute());
+            return lenientStatus(client.call("PATCH", "/policy").json(body).execute());
         } catch (SandboxException e) {
             throw SidecarErrors.map(
                     e,
@@ -114,9 +115,9 @@ public final class Egress {
                 throw new InvalidArgumentException("egress target to delete must not be blank", null);
             }
         }
+        ApiClient client = sidecar.client();
         try {
-            return lenientStatus(
-                    sidecar.client().call("DELETE", "/policy").json(checked).execute());
+            return lenientStatus(client.call("DELETE", "/policy").json(checked).execute());
         } catch (SandboxException e) {
             throw SidecarErrors.map(e, SidecarErrors.Hints.of("deleting egress rules"));
         }

@@ -11,7 +11,12 @@ import java.util.List;
  */
 public record RevisionedList<T>(long revision, List<T> items) {
 
-    /** Copies the items. */
+    /**
+     * Copies the items.
+     *
+     * @param revision the vault revision
+     * @param items the items
+     */
     public RevisionedList {
         items = List.copyOf(items);
     }
