@@ -19,7 +19,11 @@ public final class EgressErrorCodes {
     public static final String LIMIT_EXCEEDED = "EGRESS_LIMIT_EXCEEDED";
     /** 426: vault writes need TLS or loopback ({@link TlsRequiredException}). */
     public static final String TLS_REQUIRED = "TLS_REQUIRED";
-    /** Any other error status of the sidecar. */
+    /**
+     * Any other error status of the sidecar (5xx, 405, ...); {@code statusCode()} and {@code isRetryable()} tell
+     * them apart. 429 and 507 keep the API's {@link io.opensandbox.api.RateLimitedException} and
+     * {@link io.opensandbox.api.CapacityExceededException} with their own codes.
+     */
     public static final String SIDECAR_ERROR = "EGRESS_SIDECAR_ERROR";
 
     private EgressErrorCodes() {}

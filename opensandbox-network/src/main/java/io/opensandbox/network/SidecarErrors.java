@@ -1,8 +1,10 @@
 package io.opensandbox.network;
 
 import io.opensandbox.api.AuthenticationException;
+import io.opensandbox.api.CapacityExceededException;
 import io.opensandbox.api.ConflictException;
 import io.opensandbox.api.NotFoundException;
+import io.opensandbox.api.RateLimitedException;
 import io.opensandbox.api.SandboxApiException;
 import io.opensandbox.api.SandboxError;
 import io.opensandbox.api.SandboxException;
@@ -132,7 +134,9 @@ final class SidecarErrors {
                                         + server),
                         requestId);
             default ->
-                text.equals(said)
+                // 429 and 507 keep the API's subtypes (retryAfter) unless a secret had to be scrubbed.
+                (failure instanceof RateLimitedException || failure instanceof CapacityExceededException)
+                                && text.equals(said)
                         ? failure
                         : new SandboxApiException(
                                 status, error(EgressErrorCodes.SIDECAR_ERROR, op + " failed." + server), requestId);

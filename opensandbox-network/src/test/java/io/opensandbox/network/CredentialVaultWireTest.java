@@ -23,9 +23,11 @@ import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import io.opensandbox.api.AuthenticationException;
 import io.opensandbox.api.ConflictException;
 import io.opensandbox.api.NotFoundException;
+import io.opensandbox.api.RateLimitedException;
 import io.opensandbox.api.SandboxApiException;
 import io.opensandbox.api.SandboxError;
 import io.opensandbox.api.SandboxException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -377,5 +379,20 @@ class CredentialVaultWireTest {
                         SandboxException.class,
                         e -> assertThat(e.error().code()).isEqualTo(SandboxError.UNEXPECTED_RESPONSE))
                 .hasMessageContaining("without a revision");
+    }
+
+    @Test
+    void anyCall_on429_keepsRateLimitedWithRetryAfter() {
+        SIDECAR.server()
+                .stubFor(any(anyUrl())
+                        .willReturn(aResponse()
+                                .withStatus(429)
+                                .withHeader("Retry-After", "7")
+                                .withBody("slow down\n")));
+
+        assertThatThrownBy(vault::get).isInstanceOfSatisfying(RateLimitedException.class, e -> {
+            assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
+            assertThat(e.isRetryable()).isTrue();
+        });
     }
 }

@@ -196,7 +196,10 @@ class EgressWireTest {
                 .isInstanceOfSatisfying(SandboxApiException.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(500);
                     assertThat(e.isRetryable()).isTrue();
-                    assertThat(e.getMessage()).contains("failed to apply policy: nft: exit status 1");
+                    assertThat(e.error().code()).isEqualTo(EgressErrorCodes.SIDECAR_ERROR);
+                    assertThat(e.getMessage())
+                            .contains("deleting egress rules failed")
+                            .contains("failed to apply policy: nft: exit status 1");
                 });
     }
 
