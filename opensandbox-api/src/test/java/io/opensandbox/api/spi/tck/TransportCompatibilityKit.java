@@ -466,15 +466,25 @@ public abstract class TransportCompatibilityKit {
         CompletableFuture<Boolean> disconnected = new CompletableFuture<>();
         TestServer server = server((request, response) -> {
             request.readBody();
+            if (request.path().equals("/warm-up")) {
+                response.send(200, JSON, "{}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             disconnected.complete(request.awaitDisconnect(Duration.ofSeconds(30)));
         });
+        // a first exchange leaves a pooled connection, so the slow request reaches the server at once
+        try (TransportResponse warm = await(transport.send(get(server.uri("/warm-up"))))) {
+            readAll(warm);
+        }
         TransportRequest request = TransportRequest.newBuilder("GET", server.uri("/slow-headers"))
-                .timeout(Duration.ofMillis(500))
+                .timeout(Duration.ofSeconds(1))
                 .build();
         CompletableFuture<TransportResponse> future = transport.send(request);
         Throwable failure = failure(future); // the server would hang for 30 s: this is the transport's timeout
         assertThat(failure).isInstanceOf(SocketTimeoutException.class);
-        assertThat(disconnected.get(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(disconnected.get(30, TimeUnit.SECONDS))
+                .as("the server saw the connection closed")
+                .isTrue();
     }
 
     @Test
@@ -551,6 +561,40 @@ public abstract class TransportCompatibilityKit {
         collector.done().get(30, TimeUnit.SECONDS);
         assertThat(collector.bytes()).isEqualTo(size);
         assertThat(collector.crc()).isEqualTo(Pattern.crc(size, 3));
+        assertThat(collector.violation()).isNull();
+    }
+
+    @Test
+    @Timeout(60)
+    void subscriberThatStopsRequesting_afterDrainingAllThatArrived_isNotTimedOut() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        TestServer server = server((request, response) -> {
+            try (OutputStream out = response.stream(200, Map.of(), 2000)) {
+                out.write(new byte[1000]);
+                out.flush();
+                if (!release.await(20, TimeUnit.SECONDS)) {
+                    throw new IOException("never released");
+                }
+                out.write(new byte[1000]);
+            }
+        });
+        TransportRequest request = TransportRequest.newBuilder("GET", server.uri("/pause"))
+                .idleTimeout(Duration.ofMillis(200))
+                .build();
+        TransportResponse response = await(transport.send(request));
+        BodyCollector collector = new BodyCollector(1, false);
+        response.body().subscribe(collector);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (collector.buffers() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(collector.buffers()).isEqualTo(1);
+        Thread.sleep(1000); // the server is silent, but the subscriber asks for nothing: no timeout
+        assertThat(collector.done()).isNotDone();
+        release.countDown();
+        collector.request(Long.MAX_VALUE);
+        collector.done().get(20, TimeUnit.SECONDS);
+        assertThat(collector.bytes()).isEqualTo(2000);
         assertThat(collector.violation()).isNull();
     }
 
