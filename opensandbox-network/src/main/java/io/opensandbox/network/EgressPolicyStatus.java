@@ -124,7 +124,21 @@ public final class EgressPolicyStatus {
 
     @Override
     public String toString() {
-        return "EgressPolicyStatus{status=" + status + ", mode=" + mode + ", enforcementMode=" + enforcementMode
-                + (reason == null ? "" : ", reason=" + reason) + ", policy=" + policy + "}";
+        StringBuilder out = new StringBuilder("EgressPolicyStatus{");
+        append(out, "status", status);
+        append(out, "mode", mode);
+        append(out, "enforcementMode", enforcementMode);
+        append(out, "reason", reason);
+        append(out, "policy", policy);
+        return out.append('}').toString();
+    }
+
+    private static void append(StringBuilder out, String name, @Nullable Object value) {
+        if (value != null) {
+            out.append(out.charAt(out.length() - 1) == '{' ? "" : ", ")
+                    .append(name)
+                    .append('=')
+                    .append(value);
+        }
     }
 }

@@ -59,6 +59,10 @@ class EgressWireTest {
         assertThat(status.policy())
                 .contains(NetworkPolicy.denyByDefault(EgressRule.allow("pypi.org"), EgressRule.deny("*.example.com")));
         assertThat(status.rawRuleActions()).containsExactly("allow", "deny");
+        assertThat(status.toString())
+                .isEqualTo("EgressPolicyStatus{status=ok, mode=deny_all, enforcementMode=dns, policy=NetworkPolicy["
+                        + "defaultAction=DENY, egress=[EgressRule[action=ALLOW, target=pypi.org], "
+                        + "EgressRule[action=DENY, target=*.example.com]]]}");
         SIDECAR.server()
                 .verify(sidecarHeaders(getRequestedFor(urlEqualTo(POLICY)))
                         .withHeader("Accept", equalTo("application/json")));
