@@ -12,7 +12,7 @@
  * <p>This module reads no system property and no environment variable of its own.
  */
 module io.opensandbox.transport.httpclient5 {
-    requires io.opensandbox.api;
+    requires transitive io.opensandbox.api;
     requires org.apache.httpcomponents.client5.httpclient5;
     requires org.apache.httpcomponents.core5.httpcore5;
     requires org.apache.httpcomponents.core5.httpcore5.h2;
