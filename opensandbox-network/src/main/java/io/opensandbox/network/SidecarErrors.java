@@ -147,11 +147,9 @@ final class SidecarErrors {
         return new SandboxError(code, message);
     }
 
-    /** The server's text without the {@code HTTP nnn: } prefix {@link SandboxApiException} adds. */
+    /** The server's own text, as {@link SandboxApiException#error()} keeps it. */
     private static String serverText(SandboxApiException api) {
-        String message = api.error().message();
-        String prefix = "HTTP " + api.statusCode() + ": ";
-        String text = message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+        String text = api.error().message();
         return text.equals("empty response body") ? "" : text;
     }
 
