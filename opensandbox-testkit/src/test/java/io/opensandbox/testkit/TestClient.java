@@ -131,6 +131,11 @@ final class TestClient {
 
     /** Posts to a streaming route and collects the events until the server closes the stream. */
     List<Event> stream(Endpoint ep, String path, String body, StringBuilder rawOut) {
+        return stream(ep, path, body, rawOut, e -> {});
+    }
+
+    List<Event> stream(
+            Endpoint ep, String path, String body, StringBuilder rawOut, java.util.function.Consumer<Event> onEvent) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ep.base() + path))
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
@@ -148,7 +153,9 @@ final class TestClient {
                 while ((line = reader.readLine()) != null) {
                     rawOut.append(line).append('\n');
                     if (!line.isBlank()) {
-                        events.add(new Event(JSON.readTree(line), line, System.currentTimeMillis()));
+                        Event ev = new Event(JSON.readTree(line), line, System.currentTimeMillis());
+                        events.add(ev);
+                        onEvent.accept(ev);
                     }
                 }
             }

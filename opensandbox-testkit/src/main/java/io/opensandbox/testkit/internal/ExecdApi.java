@@ -458,8 +458,14 @@ final class ExecdApi {
             });
             int exit;
             if (outcome.timedOut || exitHolder[0] == Integer.MIN_VALUE) {
+                // the shell itself ended (e.g. "exit 7") or was killed: its exit status is the run's
                 sb.sessions().remove(s.id());
-                exit = outcome.exit;
+                try {
+                    s.process().waitFor(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                exit = s.process().isAlive() ? outcome.exit : s.process().exitValue();
             } else {
                 exit = exitHolder[0];
             }

@@ -19,6 +19,8 @@ final class Http {
     /** Largest JSON request body accepted (413 beyond). */
     static final int MAX_JSON_BODY = 10 * 1024 * 1024;
 
+    private static final long MAX_DRAIN = 64L * 1024 * 1024;
+
     private Http() {}
 
     static byte[] readBody(HttpExchange ex, int limit) throws IOException, ApiException {
@@ -26,7 +28,7 @@ final class Http {
         if (length != null) {
             try {
                 if (Long.parseLong(length.trim()) > limit) {
-                    throw new ApiException(413, "REQUEST_TOO_LARGE", "request body larger than " + limit + " bytes");
+                    throw tooLarge(ex.getRequestBody(), limit);
                 }
             } catch (NumberFormatException e) {
                 throw ApiException.badRequest("INVALID_REQUEST_BODY", "invalid Content-Length");
@@ -38,11 +40,22 @@ final class Http {
         int n;
         while ((n = in.read(buf)) >= 0) {
             if (out.size() + n > limit) {
-                throw new ApiException(413, "REQUEST_TOO_LARGE", "request body larger than " + limit + " bytes");
+                throw tooLarge(in, limit);
             }
             out.write(buf, 0, n);
         }
         return out.toByteArray();
+    }
+
+    /** Discards (a bounded amount of) the rest of the body so the client can read the 413 answer. */
+    private static ApiException tooLarge(InputStream in, int limit) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        long drained = 0;
+        int n;
+        while (drained < MAX_DRAIN && (n = in.read(buf)) >= 0) {
+            drained += n;
+        }
+        return new ApiException(413, "REQUEST_TOO_LARGE", "request body larger than " + limit + " bytes");
     }
 
     static byte[] readJsonBody(HttpExchange ex) throws IOException, ApiException {
