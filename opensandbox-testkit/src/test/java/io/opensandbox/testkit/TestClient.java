@@ -30,7 +30,7 @@ final class TestClient {
 
     TestClient(LocalSandboxServer server) {
         this.server = server;
-        this.apiKey = server.apiKey() == null ? "" : server.apiKey();
+        this.apiKey = server == null || server.apiKey() == null ? "" : server.apiKey();
     }
 
     String lifecycle(String path) {

@@ -23,12 +23,10 @@ final class ExecdApi {
     private static final long PIPE_DRAIN_MS = 2000;
 
     private final ServerCore core;
-    private final Registry registry;
     private final FilesApi files;
 
     ExecdApi(ServerCore core, Registry registry) {
         this.core = core;
-        this.registry = registry;
         this.files = new FilesApi(registry);
     }
 
@@ -128,7 +126,7 @@ final class ExecdApi {
             return;
         }
         Launcher.signal(p, "INT");
-        core.scheduler().schedule(() -> Launcher.kill(p), 2, TimeUnit.SECONDS);
+        var unused = core.scheduler().schedule(() -> Launcher.kill(p), 2, TimeUnit.SECONDS);
     }
 
     private void runCommand(HttpExchange ex, SandboxRecord sb) throws IOException, ApiException {
@@ -172,9 +170,9 @@ final class ExecdApi {
         EventStream stream = new EventStream(ex);
         stream.send(EventStream.init(id));
         if (background) {
-            p.onExit().thenAccept(h -> rec.finish(h.exitValue(), null));
+            var unused = p.onExit().thenAccept(h -> rec.finish(h.exitValue(), null));
             if (timeout > 0) {
-                core.scheduler().schedule(() -> Launcher.kill(p), timeout, TimeUnit.MILLISECONDS);
+                var unusedKill = core.scheduler().schedule(() -> Launcher.kill(p), timeout, TimeUnit.MILLISECONDS);
             }
             stream.send(EventStream.complete(System.currentTimeMillis() - started));
             grace();
@@ -332,9 +330,7 @@ final class ExecdApi {
         if (!node.isObject()) {
             throw ApiException.badRequest(BAD, "envs must be an object of strings");
         }
-        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (e.getKey().isEmpty() || e.getKey().contains("=") || e.getKey().indexOf('\0') >= 0) {
                 throw ApiException.badRequest(BAD, "invalid environment variable name '" + e.getKey() + "'");
             }

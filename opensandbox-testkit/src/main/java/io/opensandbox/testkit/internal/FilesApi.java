@@ -166,10 +166,33 @@ final class FilesApi {
         return o;
     }
 
+    private static int bit(PosixFilePermission p) {
+        switch (p) {
+            case OWNER_READ:
+                return 0400;
+            case OWNER_WRITE:
+                return 0200;
+            case OWNER_EXECUTE:
+                return 0100;
+            case GROUP_READ:
+                return 040;
+            case GROUP_WRITE:
+                return 020;
+            case GROUP_EXECUTE:
+                return 010;
+            case OTHERS_READ:
+                return 04;
+            case OTHERS_WRITE:
+                return 02;
+            default:
+                return 01;
+        }
+    }
+
     private static int modeDigits(Set<PosixFilePermission> perms) {
         int bits = 0;
         for (PosixFilePermission p : perms) {
-            bits |= 1 << (8 - p.ordinal());
+            bits |= bit(p);
         }
         return Integer.parseInt(Integer.toOctalString(bits));
     }
@@ -187,9 +210,7 @@ final class FilesApi {
 
     private void permissions(HttpExchange ex, SandboxRecord sb) throws IOException, ApiException {
         ObjectNode req = Json.parseObject(Http.readJsonBody(ex), BAD);
-        Iterator<Map.Entry<String, JsonNode>> it = req.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : req.properties()) {
             SandboxFs.Resolved r = writable(sb, e.getKey(), true);
             if (!Files.exists(r.host())) {
                 throw ApiException.notFound("FILE_NOT_FOUND", "file not found: " + e.getKey());
@@ -224,7 +245,7 @@ final class FilesApi {
                 }
                 Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
                 for (PosixFilePermission p : PosixFilePermission.values()) {
-                    if ((bits & (1 << (8 - p.ordinal()))) != 0) {
+                    if ((bits & bit(p)) != 0) {
                         perms.add(p);
                     }
                 }
@@ -325,9 +346,7 @@ final class FilesApi {
         boolean verbose = "true".equalsIgnoreCase(Http.first(Http.query(ex), "verbose"));
         ObjectNode req = Json.parseObject(Http.readJsonBody(ex), BAD);
         ObjectNode out = Json.object();
-        Iterator<Map.Entry<String, JsonNode>> it = req.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : req.properties()) {
             JsonNode spec = e.getValue();
             if (!spec.isObject()) {
                 throw ApiException.badRequest(BAD, "replace entry for " + e.getKey() + " must be {old, new}");
@@ -592,9 +611,7 @@ final class FilesApi {
 
     private void mkdirs(HttpExchange ex, SandboxRecord sb) throws IOException, ApiException {
         ObjectNode req = Json.parseObject(Http.readJsonBody(ex), BAD);
-        Iterator<Map.Entry<String, JsonNode>> it = req.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : req.properties()) {
             SandboxFs.Resolved r = writable(sb, e.getKey(), true);
             Files.createDirectories(r.host());
             applyPermission(r.host(), e.getValue());

@@ -67,7 +67,7 @@ final class Http {
             ex.getResponseHeaders().set("Content-Type", contentType);
         }
         if (body.length == 0) {
-            ex.sendResponseHeaders(status, status == 204 || status == 304 ? -1 : -1);
+            ex.sendResponseHeaders(status, -1);
             return;
         }
         ex.sendResponseHeaders(status, body.length);

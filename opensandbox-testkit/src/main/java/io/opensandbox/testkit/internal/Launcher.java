@@ -179,7 +179,7 @@ final class Launcher {
         pb.command(cmd);
         Process p = pb.start();
         sb.processes().add(p);
-        p.onExit().thenRun(() -> sb.processes().remove(p));
+        var unused = p.onExit().thenRun(() -> sb.processes().remove(p));
         return p;
     }
 

@@ -17,7 +17,6 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -522,9 +521,7 @@ final class LifecycleApi {
         if (!node.isObject()) {
             throw ApiException.badRequest(INVALID, "'" + field + "' must be an object of strings");
         }
-        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!e.getValue().isTextual()) {
                 throw ApiException.badRequest(INVALID, "'" + field + "." + e.getKey() + "' must be a string");
             }
@@ -647,9 +644,7 @@ final class LifecycleApi {
     private void patchMetadata(HttpExchange ex, SandboxRecord sb) throws IOException, ApiException {
         ObjectNode patch = Json.parseObject(Http.readJsonBody(ex), INVALID);
         Map<String, String> md = sb.metadata();
-        Iterator<Map.Entry<String, JsonNode>> it = patch.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : patch.properties()) {
             if (e.getKey().startsWith(RESERVED_PREFIX)) {
                 throw ApiException.badRequest(
                         INVALID, "metadata key '" + e.getKey() + "' uses the reserved prefix " + RESERVED_PREFIX);

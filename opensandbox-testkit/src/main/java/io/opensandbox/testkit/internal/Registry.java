@@ -124,7 +124,7 @@ final class Registry {
     /** Registers a sandbox whose root is prepared, and schedules Pending → Running. */
     void add(SandboxRecord sb) {
         sandboxes.put(sb.id(), sb);
-        scheduler.schedule(() -> becomeRunning(sb), START_DELAY_MS, TimeUnit.MILLISECONDS);
+        var unused = scheduler.schedule(() -> becomeRunning(sb), START_DELAY_MS, TimeUnit.MILLISECONDS);
     }
 
     private void becomeRunning(SandboxRecord sb) {
@@ -147,7 +147,7 @@ final class Registry {
             LinePump.start(io, p.getInputStream(), "stdout", rec);
             LinePump.start(io, p.getErrorStream(), "stderr", rec);
             entrypoints.put(sb.id(), rec);
-            p.onExit().thenAccept(done -> {
+            var unused = p.onExit().thenAccept(done -> {
                 rec.finish(done.exitValue(), null);
                 sb.event("Running", "entrypoint_exited", "entrypoint exited with code " + done.exitValue());
             });
@@ -229,7 +229,7 @@ final class Registry {
     Snapshot createSnapshot(SandboxRecord sb, String id, @Nullable String name) {
         Snapshot snap = new Snapshot(id, sb.id(), name, snapshotsDir().resolve(id), sb.entrypoint());
         snapshots.put(id, snap);
-        scheduler.schedule(
+        var unused = scheduler.schedule(
                 () -> io.execute(() -> {
                     try {
                         copyTree(sb.root(), snap.dir);

@@ -69,7 +69,7 @@ public final class ServerCore implements HttpHandler {
         server.setExecutor(httpExecutor);
         server.start();
         long reap = config.reaperInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(registry::reapExpired, reap, reap, TimeUnit.MILLISECONDS);
+        var unused = scheduler.scheduleWithFixedDelay(registry::reapExpired, reap, reap, TimeUnit.MILLISECONDS);
         LOG.info("OpenSandbox local server listening on 127.0.0.1:{}", port());
     }
 
