@@ -61,7 +61,8 @@ public final class ServerCore implements HttpHandler {
         sched.setRemoveOnCancelPolicy(true);
         this.scheduler = sched;
         this.registry = new Registry(config, launcher, scheduler, ioExecutor);
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port()), 128);
+        this.server = HttpServer.create(
+                new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), config.port()), 128);
         this.lifecycle = new LifecycleApi(this, registry);
         this.execd = new ExecdApi(this, registry);
         this.egress = new EgressApi(registry);
