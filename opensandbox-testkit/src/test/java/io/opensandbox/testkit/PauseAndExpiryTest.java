@@ -80,6 +80,30 @@ class PauseAndExpiryTest {
     }
 
     @Test
+    void delete_killsEvenDaemonsThatLeftTheProcessGroup() {
+        try (LocalSandboxServer server =
+                LocalSandboxServer.builder().gracePeriod(Duration.ofMillis(50)).start()) {
+            TestClient c = new TestClient(server);
+            String id = c.createSandbox("");
+            c.run(c.endpoint(id, 44772, false), "setsid sleep 301.25 >/dev/null 2>&1 < /dev/null &");
+            assertThat(sleepers()).isPositive();
+            assertThat(c.api("DELETE", "/sandboxes/" + id, null).statusCode()).isEqualTo(204);
+            long left = sleepers();
+            for (int i = 0; i < 50 && left > 0; i++) {
+                TestClient.sleep(100);
+                left = sleepers();
+            }
+            assertThat(left).isZero();
+        }
+    }
+
+    private static long sleepers() {
+        return ProcessHandle.allProcesses()
+                .filter(h -> h.info().commandLine().orElse("").contains("sleep 301.25"))
+                .count();
+    }
+
+    @Test
     void close_removesTemporaryData() {
         LocalSandboxServer server = LocalSandboxServer.start();
         TestClient c = new TestClient(server);

@@ -240,6 +240,39 @@ final class Launcher {
         }
     }
 
+    /**
+     * Kills every process whose root directory is {@code root}: in isolated mode that is every process of the sandbox,
+     * including daemons that left the process group ({@code setsid cmd &}). Bounded by the number of host processes.
+     */
+    void killChrooted(Path root) {
+        if (unisolated) {
+            return;
+        }
+        Path real;
+        try {
+            real = root.toRealPath();
+        } catch (IOException e) {
+            return;
+        }
+        try (var pids = Files.list(Path.of("/proc"))) {
+            pids.limit(1_000_000).forEach(proc -> {
+                String name = String.valueOf(proc.getFileName());
+                if (name.isEmpty() || !name.chars().allMatch(Character::isDigit)) {
+                    return;
+                }
+                try {
+                    if (Files.readSymbolicLink(proc.resolve("root")).equals(real)) {
+                        ProcessHandle.of(Long.parseLong(name)).ifPresent(ProcessHandle::destroyForcibly);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // gone, or not ours to inspect
+                }
+            });
+        } catch (IOException e) {
+            LOG.debug("cannot scan /proc: {}", e.getMessage());
+        }
+    }
+
     /** Kills a process tree for good. */
     static void kill(Process p) {
         if (!p.isAlive()) {

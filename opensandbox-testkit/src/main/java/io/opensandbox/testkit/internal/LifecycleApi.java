@@ -272,7 +272,8 @@ final class LifecycleApi {
         boolean secureAccess = secure != null && secure.asBoolean(false);
 
         String id = UUID.randomUUID().toString();
-        List<SandboxFs.Mount> mounts = volumes(req.get("volumes"));
+        List<Path> pvcsToDelete = new ArrayList<>();
+        List<SandboxFs.Mount> mounts = volumes(req.get("volumes"), pvcsToDelete);
         Path dir = registry.sandboxesDir().resolve(id);
         SandboxRecord sb = new SandboxRecord(
                 id,
@@ -306,6 +307,7 @@ final class LifecycleApi {
             Registry.deleteTree(dir);
             throw new ApiException(500, "SANDBOX::CREATE_FAILED", "could not prepare the sandbox root: " + e);
         }
+        pvcsToDelete.forEach(sb::deleteOnTermination);
         registry.add(sb);
         ex.getResponseHeaders().set("Location", "http://127.0.0.1:" + core.port() + "/v1/sandboxes/" + id);
         Http.json(ex, 202, sb.toJson(false));
@@ -400,7 +402,8 @@ final class LifecycleApi {
         return new EgressState.Rule(action, target);
     }
 
-    private List<SandboxFs.Mount> volumes(@Nullable JsonNode volumes) throws ApiException {
+    private List<SandboxFs.Mount> volumes(@Nullable JsonNode volumes, List<Path> deleteOnTermination)
+            throws ApiException {
         List<SandboxFs.Mount> mounts = new ArrayList<>();
         if (volumes == null || volumes.isNull()) {
             return mounts;
@@ -492,6 +495,11 @@ final class LifecycleApi {
                 }
             }
             mounts.add(new SandboxFs.Mount(SandboxFs.join(mp), hostPath, readOnly));
+            if (Json.present(v, "pvc")
+                    && v.get("pvc").path("deleteOnSandboxTermination").asBoolean(false)) {
+                deleteOnTermination.add(
+                        registry.volumesDir().resolve(Json.requiredText(v.get("pvc"), "claimName", INVALID)));
+            }
         }
         return mounts;
     }

@@ -197,6 +197,7 @@ final class Registry {
         for (Process p : new ArrayList<>(sb.processes())) {
             Launcher.kill(p);
         }
+        launcher.killChrooted(sb.root());
         for (Process p : new ArrayList<>(sb.processes())) {
             try {
                 p.waitFor(5, TimeUnit.SECONDS);
@@ -206,6 +207,9 @@ final class Registry {
             }
         }
         deleteTree(sb.dir());
+        for (Path volume : sb.volumesToDelete()) {
+            deleteTree(volume);
+        }
         sb.transition("Terminated", reason, message);
         sandboxes.remove(sb.id());
         entrypoints.remove(sb.id());

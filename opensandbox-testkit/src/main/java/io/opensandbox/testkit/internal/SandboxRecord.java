@@ -31,6 +31,7 @@ final class SandboxRecord {
     private final Map<String, CommandRecord> commands = new ConcurrentHashMap<>();
     private final Map<String, BashSession> sessions = new ConcurrentHashMap<>();
     private final EgressState egress;
+    private final List<Path> volumesToDelete = new ArrayList<>();
 
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private final List<String> events = new ArrayList<>();
@@ -127,6 +128,15 @@ final class SandboxRecord {
 
     Map<String, BashSession> sessions() {
         return sessions;
+    }
+
+    /** PVC folders to delete with the sandbox ({@code deleteOnSandboxTermination}). */
+    synchronized List<Path> volumesToDelete() {
+        return new ArrayList<>(volumesToDelete);
+    }
+
+    synchronized void deleteOnTermination(Path volume) {
+        volumesToDelete.add(volume);
     }
 
     EgressState egress() {
