@@ -1,10 +1,12 @@
 package io.opensandbox.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.alibaba.opensandbox.sandbox.Sandbox;
 import com.alibaba.opensandbox.sandbox.SandboxManager;
 import com.alibaba.opensandbox.sandbox.config.ConnectionConfig;
+import com.alibaba.opensandbox.sandbox.domain.exceptions.SandboxInternalException;
 import com.alibaba.opensandbox.sandbox.domain.models.execd.executions.Execution;
 import com.alibaba.opensandbox.sandbox.domain.models.execd.executions.ExecutionHandlers;
 import com.alibaba.opensandbox.sandbox.domain.models.execd.executions.OutputMessage;
@@ -17,6 +19,7 @@ import com.alibaba.opensandbox.sandbox.domain.models.sandboxes.SandboxFilter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -143,6 +146,27 @@ class KotlinSdkCompatibilityTest {
         }
         // the SDK never sends the lifecycle key to execd
         assertThat(server.leakedApiKeyRequests()).isEqualTo(leaksBefore);
+    }
+
+    /**
+     * SDK 1.0.0 cannot decode a manual-cleanup sandbox: the server omits {@code expiresAt} (as the real one does,
+     * {@code response_model_exclude_none}) and 1.0.0 declares it required. Recorded in KOTLIN-SDK-CHECK.md.
+     */
+    @Test
+    void manualCleanupSandbox_isNotDecodableBySdk100() {
+        TestClient c = new TestClient(server);
+        String id = TestClient.json(c.api(
+                        "POST", "/sandboxes", "{\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"true\"],\"timeout\":null}"))
+                .get("id")
+                .asText();
+        try (SandboxManager manager =
+                SandboxManager.builder().connectionConfig(config).build()) {
+            assertThatThrownBy(() -> manager.getSandboxInfo(UUID.fromString(id)))
+                    .isInstanceOf(SandboxInternalException.class)
+                    .hasMessageContaining("expiresAt");
+            manager.killSandbox(UUID.fromString(id));
+        }
+        assertThat(c.api("GET", "/sandboxes/" + id, null).statusCode()).isEqualTo(404);
     }
 
     private static void awaitState(SandboxManager manager, Sandbox sandbox, String state) {
