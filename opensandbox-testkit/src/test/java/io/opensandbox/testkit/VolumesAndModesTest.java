@@ -73,6 +73,15 @@ class VolumesAndModesTest {
             assertThat(c.call(ep, "GET", "/files/download?path=/tmp/note.txt", null)
                             .body())
                     .isEqualTo("hi\n");
+            String sid = TestClient.json(c.call(ep, "POST", "/session", "{\"cwd\":\"/tmp\"}"))
+                    .get("session_id")
+                    .asText();
+            List<TestClient.Event> run = c.stream(
+                    ep,
+                    "/session/" + sid + "/run",
+                    "{\"command\":\"cat note.txt\",\"cwd\":\"/tmp\"}",
+                    new StringBuilder());
+            assertThat(TestClient.texts(run, "stdout")).containsExactly("hi");
         }
     }
 

@@ -132,8 +132,8 @@ final class ExecdApi {
     private void runCommand(HttpExchange ex, SandboxRecord sb) throws IOException, ApiException {
         ObjectNode req = Json.parseObject(Http.readJsonBody(ex), BAD);
         String command = Json.requiredText(req, "command", BAD);
-        if (command.isBlank()) {
-            throw ApiException.badRequest(BAD, "command must not be empty");
+        if (command.isBlank() || command.indexOf('\0') >= 0) {
+            throw ApiException.badRequest(BAD, "command must be a non-empty string without NUL characters");
         }
         String cwd = workingDir(sb, Json.text(req, "cwd", BAD));
         JsonNode bg = req.get("background");
@@ -393,9 +393,15 @@ final class ExecdApi {
     private void runInSession(HttpExchange ex, SandboxRecord sb, BashSession s) throws IOException, ApiException {
         ObjectNode req = Json.parseObject(Http.readJsonBody(ex), BAD);
         String command = Json.requiredText(req, "command", BAD);
+        if (command.indexOf('\0') >= 0) {
+            throw ApiException.badRequest(BAD, "command must not contain NUL characters");
+        }
         String cwd = Json.text(req, "cwd", BAD);
         if (cwd != null && !cwd.isEmpty()) {
             cwd = workingDir(sb, cwd);
+            if (core.config().unisolated()) {
+                cwd = sb.fs().resolve(cwd, true).host().toString(); // the shell sees host paths there
+            }
         } else {
             cwd = null;
         }
