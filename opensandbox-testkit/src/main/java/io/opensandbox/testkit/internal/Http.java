@@ -94,7 +94,7 @@ final class Http {
         if (raw == null || raw.isEmpty()) {
             return result;
         }
-        for (String pair : raw.split("&")) {
+        for (String pair : raw.split("&", -1)) {
             if (pair.isEmpty()) {
                 continue;
             }

@@ -47,7 +47,7 @@ final class Metrics {
     }
 
     private static long kb(String line) {
-        String[] parts = line.trim().split("\\s+");
+        String[] parts = line.trim().split("\\s+", -1);
         return Long.parseLong(parts[1]);
     }
 
@@ -55,7 +55,7 @@ final class Metrics {
     private static long[] cpuTimes() {
         try {
             List<String> lines = Files.readAllLines(Path.of("/proc/stat"));
-            String[] f = lines.get(0).trim().split("\\s+");
+            String[] f = lines.get(0).trim().split("\\s+", -1);
             long total = 0;
             for (int i = 1; i < f.length; i++) {
                 total += Long.parseLong(f[i]);

@@ -52,7 +52,7 @@ final class SandboxFs {
             throw ApiException.badRequest("INVALID_REQUEST_BODY", "path must not contain NUL characters");
         }
         List<String> parts = new ArrayList<>();
-        for (String part : path.split("/")) {
+        for (String part : path.split("/", -1)) {
             if (part.isEmpty() || part.equals(".")) {
                 continue;
             }
@@ -112,7 +112,7 @@ final class SandboxFs {
                 if (target.startsWith("/")) {
                     done.clear();
                 }
-                String[] targetParts = target.split("/");
+                String[] targetParts = target.split("/", -1);
                 for (int i = targetParts.length - 1; i >= 0; i--) {
                     todo.addFirst(targetParts[i]);
                 }

@@ -268,7 +268,7 @@ public final class ServerCore implements HttpHandler {
 
     static List<String> segments(String rawPath) throws ApiException {
         List<String> out = new ArrayList<>();
-        for (String s : rawPath.split("/")) {
+        for (String s : rawPath.split("/", -1)) {
             if (!s.isEmpty()) {
                 try {
                     out.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
