@@ -228,6 +228,31 @@ class CommandsTest {
     }
 
     @Test
+    void serverProxyRoute_servesTheSameExecd() {
+        TestClient.Endpoint proxied = c.endpoint(id, 44772, true);
+        assertThat(proxied.base()).endsWith("/sandboxes/" + id + "/proxy/44772");
+        List<TestClient.Event> events = c.run(proxied, "echo via-proxy");
+        assertThat(TestClient.texts(events, "stdout")).containsExactly("via-proxy");
+        HttpResponse<String> big =
+                c.call(proxied, "POST", "/command", "{\"command\":\"" + "x".repeat(11 << 20) + "\"}");
+        assertThat(big.statusCode()).isEqualTo(413);
+        HttpResponse<String> unknownSandbox = c.send(
+                "GET", "http://" + server.domain() + "/sandboxes/nope/port/44772/ping", null, java.util.Map.of());
+        assertThat(unknownSandbox.statusCode()).isEqualTo(404);
+        assertThat(unknownSandbox.headers().firstValue("X-Request-ID")).isPresent();
+        HttpResponse<String> unknownEgress = c.send(
+                "GET", "http://" + server.domain() + "/sandboxes/nope/proxy/18080/policy", null, java.util.Map.of());
+        assertThat(unknownEgress.statusCode()).isEqualTo(404);
+        assertThat(unknownEgress.headers().firstValue("Content-Type").orElse(""))
+                .startsWith("text/plain");
+        HttpResponse<String> otherPort = c.send(
+                "GET", "http://" + server.domain() + "/sandboxes/" + id + "/port/8080/", null, java.util.Map.of());
+        assertThat(otherPort.statusCode()).isEqualTo(502);
+        assertThat(c.call(proxied, "POST", "/code", "{\"code\":\"print(1)\"}").statusCode())
+                .isEqualTo(501);
+    }
+
+    @Test
     void metrics_snapshotAndWatch() {
         JsonNode m = TestClient.json(c.call(ep, "GET", "/metrics", null));
         assertThat(m.get("cpu_count").asDouble()).isGreaterThan(0);
