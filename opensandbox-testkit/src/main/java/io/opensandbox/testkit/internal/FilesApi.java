@@ -167,26 +167,17 @@ final class FilesApi {
     }
 
     private static int bit(PosixFilePermission p) {
-        switch (p) {
-            case OWNER_READ:
-                return 0400;
-            case OWNER_WRITE:
-                return 0200;
-            case OWNER_EXECUTE:
-                return 0100;
-            case GROUP_READ:
-                return 040;
-            case GROUP_WRITE:
-                return 020;
-            case GROUP_EXECUTE:
-                return 010;
-            case OTHERS_READ:
-                return 04;
-            case OTHERS_WRITE:
-                return 02;
-            default:
-                return 01;
-        }
+        return switch (p) {
+            case OWNER_READ -> 0400;
+            case OWNER_WRITE -> 0200;
+            case OWNER_EXECUTE -> 0100;
+            case GROUP_READ -> 040;
+            case GROUP_WRITE -> 020;
+            case GROUP_EXECUTE -> 010;
+            case OTHERS_READ -> 04;
+            case OTHERS_WRITE -> 02;
+            case OTHERS_EXECUTE -> 01;
+        };
     }
 
     private static int modeDigits(Set<PosixFilePermission> perms) {
