@@ -1,0 +1,19 @@
+/**
+ * A local, in-process OpenSandbox server for tests.
+ *
+ * <p>{@link io.opensandbox.testkit.LocalSandboxServer} impersonates a whole OpenSandbox deployment on
+ * {@code 127.0.0.1}: the lifecycle API (with diagnostics), execd (commands, bash sessions, files, metrics) and the
+ * egress sidecar (policy and credential vault) of every sandbox. Sandboxes are directories on the local disk;
+ * commands really run, isolated with Linux mount namespaces and {@code chroot} (see
+ * {@link io.opensandbox.testkit.LocalSandboxServer.Isolation}). SDK clients in any language can be pointed at it.
+ *
+ * <p>The module reads no system properties and no environment variables.
+ */
+module io.opensandbox.testkit {
+    requires jdk.httpserver;
+    requires com.fasterxml.jackson.databind;
+    requires org.slf4j;
+    requires static org.jspecify;
+
+    exports io.opensandbox.testkit;
+}
