@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -162,7 +164,9 @@ public abstract class TransportCompatibilityKit {
             assertThat(request.get("path")).isEqualTo("/v1/things/42");
             assertThat(request.get("query")).isEqualTo("a=1&b=x%20y");
             assertThat(request.get("multi")).isEqualTo(List.of("one", "two"));
-            assertThat((String) request.get("userAgent")).isNotEqualTo("null");
+            assertThat(request.get("userAgent"))
+                    .as("the default User-Agent")
+                    .isEqualTo(options().userAgent());
             assertThat((byte[]) request.get("body")).isEqualTo(hasBody ? json : new byte[0]);
             if (hasBody) {
                 assertThat(request.get("contentType")).isEqualTo("application/json");
@@ -191,10 +195,13 @@ public abstract class TransportCompatibilityKit {
             assertThat(response.statusCode()).isEqualTo(404);
             assertThat(new String(readAll(response), StandardCharsets.UTF_8)).isEqualTo("{\"code\":\"NOT_FOUND\"}");
         }
-        // the connection is reused for the next exchange and still works after error statuses
+        // the pooled connection is reused for the next exchange and still works after error statuses
         try (TransportResponse response = await(transport.send(get(server.uri("/none"))))) {
             assertThat(response.statusCode()).isEqualTo(204);
         }
+        assertThat(server.connectionsAccepted())
+                .as("connections opened for 3 sequential exchanges")
+                .isEqualTo(1);
     }
 
     @Test
@@ -275,8 +282,8 @@ public abstract class TransportCompatibilityKit {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(
-                "[tck] %s: downloaded %d MiB in %.1f s (%.0f MiB/s), heap growth %d MiB%n",
-                transport.name(), received / MIB, seconds, received / MIB / seconds, heap.maxGrowth() / MIB);
+                "[tck] %s: downloaded %d MiB in %.1f s (%.0f MiB/s), %s%n",
+                transport.name(), received / MIB, seconds, received / MIB / seconds, heap.describe());
         assertThat(received).isEqualTo(size);
         assertThat(crc.getValue()).isEqualTo(serverCrc.get(10, TimeUnit.SECONDS));
         assertThat(heap.maxGrowth()).isLessThan(128 * MIB);
@@ -318,8 +325,8 @@ public abstract class TransportCompatibilityKit {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(
-                "[tck] %s: uploaded %d MiB in %.1f s (%.0f MiB/s), heap growth %d MiB%n",
-                transport.name(), size / MIB, seconds, size / MIB / seconds, heap.maxGrowth() / MIB);
+                "[tck] %s: uploaded %d MiB in %.1f s (%.0f MiB/s), %s%n",
+                transport.name(), size / MIB, seconds, size / MIB / seconds, heap.describe());
         assertThat(seen.get(10, TimeUnit.SECONDS)).isEqualTo("chunked " + size + " " + body.crc());
         assertThat(heap.maxGrowth()).isLessThan(128 * MIB);
     }
@@ -397,6 +404,9 @@ public abstract class TransportCompatibilityKit {
             assertThat(again.statusCode()).isEqualTo(200);
             assertThat(new String(readAll(again), StandardCharsets.UTF_8)).isEqualTo("{\"ok\":true}");
         }
+        assertThat(server.connectionsAccepted())
+                .as("the aborted connection was not reused")
+                .isEqualTo(2);
     }
 
     @Test
@@ -465,17 +475,13 @@ public abstract class TransportCompatibilityKit {
     void slowHeaders_failWithSocketTimeout_andAbort() throws Exception {
         CompletableFuture<Boolean> disconnected = new CompletableFuture<>();
         TestServer server = server((request, response) -> {
-            request.readBody();
-            if (request.path().equals("/warm-up")) {
-                response.send(200, JSON, "{}".getBytes(StandardCharsets.UTF_8));
+            if (warmUp(request, response)) {
                 return;
             }
+            request.readBody();
             disconnected.complete(request.awaitDisconnect(Duration.ofSeconds(30)));
         });
-        // a first exchange leaves a pooled connection, so the slow request reaches the server at once
-        try (TransportResponse warm = await(transport.send(get(server.uri("/warm-up"))))) {
-            readAll(warm);
-        }
+        warmUp(server); // a pooled connection: the slow request reaches the server at once
         TransportRequest request = TransportRequest.newBuilder("GET", server.uri("/slow-headers"))
                 .timeout(Duration.ofSeconds(1))
                 .build();
@@ -492,16 +498,20 @@ public abstract class TransportCompatibilityKit {
     void slowButFlowingBody_outlastsTheRequestTimeout() throws Exception {
         int pieces = 12;
         TestServer server = server((request, response) -> {
+            if (warmUp(request, response)) {
+                return;
+            }
             try (OutputStream out = response.stream(200, Map.of(), -1)) {
                 for (int i = 0; i < pieces; i++) {
                     out.write(("piece " + i + "\n").getBytes(StandardCharsets.UTF_8));
                     out.flush();
-                    Thread.sleep(100);
+                    Thread.sleep(200);
                 }
             }
         });
+        warmUp(server);
         TransportRequest request = TransportRequest.newBuilder("GET", server.uri("/trickle"))
-                .timeout(Duration.ofMillis(300))
+                .timeout(Duration.ofSeconds(1))
                 .idleTimeout(Duration.ofSeconds(5))
                 .build();
         StringBuilder expected = new StringBuilder();
@@ -509,7 +519,7 @@ public abstract class TransportCompatibilityKit {
             expected.append("piece ").append(i).append('\n');
         }
         try (TransportResponse response = await(transport.send(request))) {
-            // 12 pieces 100 ms apart take longer than the 300 ms request timeout; the body must not be cut
+            // 12 pieces 200 ms apart take longer than the 1 s request timeout; the body must not be cut
             assertThat(new String(readAll(response), StandardCharsets.UTF_8)).isEqualTo(expected.toString());
         }
     }
@@ -525,7 +535,7 @@ public abstract class TransportCompatibilityKit {
             disconnected.complete(request.awaitDisconnect(Duration.ofSeconds(30)));
         });
         TransportRequest request = TransportRequest.newBuilder("GET", server.uri("/stall"))
-                .idleTimeout(Duration.ofMillis(300))
+                .idleTimeout(Duration.ofSeconds(1))
                 .build();
         TransportResponse response = await(transport.send(request));
         BodyCollector collector = new BodyCollector(Long.MAX_VALUE, false);
@@ -541,21 +551,25 @@ public abstract class TransportCompatibilityKit {
     void subscriberThatRequestsNothing_isNotTimedOut() throws Exception {
         long size = 4 * MIB;
         TestServer server = server((request, response) -> {
+            if (warmUp(request, response)) {
+                return;
+            }
             try (OutputStream out = response.stream(200, Map.of(), size)) {
                 Pattern.write(out, size, 3, new CRC32(), n -> {});
             }
         });
+        warmUp(server);
         TransportRequest request = TransportRequest.newBuilder("GET", server.uri("/patient"))
-                .idleTimeout(Duration.ofMillis(200))
-                .timeout(Duration.ofMillis(500))
+                .idleTimeout(Duration.ofMillis(300))
+                .timeout(Duration.ofSeconds(1))
                 .build();
         TransportResponse response = await(transport.send(request));
         BodyCollector collector = new BodyCollector(0, false);
         response.body().subscribe(collector);
-        Thread.sleep(1000); // five idle timeouts without demand
+        Thread.sleep(1500); // five idle timeouts (and the request timeout) without demand
         assertThat(collector.done()).isNotDone();
         collector.request(1);
-        Thread.sleep(1000); // and again after one buffer
+        Thread.sleep(1500); // and again after one buffer
         assertThat(collector.done()).isNotDone();
         collector.request(Long.MAX_VALUE);
         collector.done().get(30, TimeUnit.SECONDS);
@@ -579,7 +593,7 @@ public abstract class TransportCompatibilityKit {
             }
         });
         TransportRequest request = TransportRequest.newBuilder("GET", server.uri("/pause"))
-                .idleTimeout(Duration.ofMillis(200))
+                .idleTimeout(Duration.ofMillis(500))
                 .build();
         TransportResponse response = await(transport.send(request));
         BodyCollector collector = new BodyCollector(1, false);
@@ -589,13 +603,77 @@ public abstract class TransportCompatibilityKit {
             Thread.sleep(5);
         }
         assertThat(collector.buffers()).isEqualTo(1);
-        Thread.sleep(1000); // the server is silent, but the subscriber asks for nothing: no timeout
+        Thread.sleep(2000); // the server is silent, but the subscriber asks for nothing: no timeout
         assertThat(collector.done()).isNotDone();
         release.countDown();
         collector.request(Long.MAX_VALUE);
         collector.done().get(20, TimeUnit.SECONDS);
         assertThat(collector.bytes()).isEqualTo(2000);
         assertThat(collector.violation()).isNull();
+    }
+
+    @Test
+    @Timeout(60)
+    void upload_thatTheServerStopsReading_failsWithSocketTimeout() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicLong read = new AtomicLong();
+        TestServer server = server((request, response) -> {
+            byte[] buffer = new byte[64 * 1024];
+            InputStream in = request.body();
+            int n;
+            while (read.get() < MIB && (n = in.read(buffer)) >= 0) {
+                read.addAndGet(n);
+            }
+            release.await(30, TimeUnit.SECONDS); // stop reading: the client's writes stall
+        });
+        TransportRequest request = TransportRequest.newBuilder("POST", server.uri("/upload"))
+                .body(RequestBody.ofPublisher(new Pattern.Publisher(1024 * MIB), -1, "application/octet-stream"))
+                .timeout(Duration.ofSeconds(50))
+                .idleTimeout(Duration.ofMillis(300))
+                .build();
+        try {
+            assertThat(failure(transport.send(request))).isInstanceOf(SocketTimeoutException.class);
+            assertThat(read.get()).isGreaterThanOrEqualTo(MIB);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void upload_whosePublisherStalls_failsWithSocketTimeout() throws Exception {
+        CompletableFuture<Throwable> serverSide = new CompletableFuture<>();
+        TestServer server = server((request, response) -> {
+            try {
+                request.readBody();
+                serverSide.complete(null);
+            } catch (IOException e) {
+                serverSide.complete(e);
+            }
+        });
+        Flow.Publisher<ByteBuffer> stalling = subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
+            private boolean sent;
+
+            @Override
+            public synchronized void request(long n) {
+                if (!sent) {
+                    sent = true;
+                    subscriber.onNext(ByteBuffer.wrap(new byte[1024]));
+                }
+            }
+
+            @Override
+            public void cancel() {}
+        });
+        TransportRequest request = TransportRequest.newBuilder("PUT", server.uri("/upload"))
+                .body(RequestBody.ofPublisher(stalling, -1, "application/octet-stream"))
+                .timeout(Duration.ofSeconds(50))
+                .idleTimeout(Duration.ofMillis(300))
+                .build();
+        assertThat(failure(transport.send(request))).isInstanceOf(SocketTimeoutException.class);
+        assertThat(serverSide.get(20, TimeUnit.SECONDS))
+                .as("the server saw a broken body")
+                .isInstanceOf(IOException.class);
     }
 
     // ---- 7: failures ----
@@ -719,6 +797,37 @@ public abstract class TransportCompatibilityKit {
     // ---- helpers ----
 
     /**
+     * Answers {@code /warm-up} with a small JSON body.
+     *
+     * @param request the request
+     * @param response the response
+     * @return whether the request was the warm-up
+     * @throws IOException on failure
+     */
+    protected static boolean warmUp(TestServer.Request request, TestServer.Response response) throws IOException {
+        if (!request.path().equals("/warm-up")) {
+            return false;
+        }
+        request.readBody();
+        response.send(200, JSON, "{}".getBytes(StandardCharsets.UTF_8));
+        return true;
+    }
+
+    /**
+     * Runs one quick exchange so that a pooled connection (and warm code) is ready and tight timeouts that follow
+     * measure the transport rather than the first connection of a loaded machine.
+     *
+     * @param server a server whose handler calls {@link #warmUp(TestServer.Request, TestServer.Response)}
+     * @throws Exception on failure
+     */
+    protected void warmUp(TestServer server) throws Exception {
+        try (TransportResponse warm = await(transport.send(get(server.uri("/warm-up"))))) {
+            assertThat(warm.statusCode()).isEqualTo(200);
+            readAll(warm);
+        }
+    }
+
+    /**
      * A GET request.
      *
      * @param uri the URI
@@ -835,6 +944,11 @@ public abstract class TransportCompatibilityKit {
 
         long maxGrowth() {
             return max.get();
+        }
+
+        String describe() {
+            return "heap used after GC " + baseline / 1024 + " KiB before, at most " + (baseline + max.get()) / 1024
+                    + " KiB during";
         }
 
         private static long usedAfterGc() {

@@ -79,7 +79,13 @@ final class Exchange {
             Optional<ByteBuffer> bytes = content.bytes();
             entity = bytes.isPresent()
                     ? new BytesEntity(bytes.get(), content.contentType())
-                    : new PublisherEntity(this, content.publisher(), content.contentLength(), content.contentType());
+                    : new PublisherEntity(
+                            this,
+                            content.publisher(),
+                            content.contentLength(),
+                            content.contentType(),
+                            request.idleTimeout().orElse(null),
+                            transport.timer());
         }
         long timeoutNanos = request.timeout().toNanos();
         headerTimer = transport.timer().schedule(this::headersTimedOut, timeoutNanos, TimeUnit.NANOSECONDS);

@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * The {@link Transport} on the asynchronous Apache HttpClient 5: HTTP/1.1, one pooled connection manager, a small
  * fixed number of I/O threads and one timer thread for the response-headers and idle timeouts. HttpClient's own
  * socket and response timeouts are switched off: they would also fire while a slow reader holds the input suspended.
+ *
+ * <p>The futures from {@link #send} complete, and response body signals arrive, on the transport's I/O threads:
+ * callers must hand blocking work to their own threads (as {@code PublisherInputStream} does) rather than block there.
  */
 public final class HttpClient5Transport implements Transport {
     private static final Logger LOG = LoggerFactory.getLogger(HttpClient5Transport.class);
