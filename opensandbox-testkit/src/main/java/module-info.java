@@ -7,6 +7,10 @@
  * commands really run, isolated with Linux mount namespaces and {@code chroot} (see
  * {@link io.opensandbox.testkit.LocalSandboxServer.Isolation}). SDK clients in any language can be pointed at it.
  *
+ * <p>{@link io.opensandbox.testkit.LocalSandboxExtension} starts one server per JUnit 5 test class and injects a
+ * ready {@code ConnectionConfig}; it needs {@code io.opensandbox.api} and {@code org.junit.jupiter.api}, which the
+ * server alone does not.
+ *
  * <p>The module reads no system properties and no environment variables.
  */
 module io.opensandbox.testkit {
@@ -14,6 +18,8 @@ module io.opensandbox.testkit {
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
     requires static org.jspecify;
+    requires static io.opensandbox.api;
+    requires static org.junit.jupiter.api;
 
     exports io.opensandbox.testkit;
 }
