@@ -25,7 +25,24 @@ public final class Json {
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
 
+    private static final ObjectMapper WITH_NULLS = MAPPER.copy().setSerializationInclusion(JsonInclude.Include.ALWAYS);
+
     private Json() {}
+
+    /**
+     * Serialises a value keeping {@code null}s, for bodies where {@code null} means something (JSON merge patch).
+     *
+     * @param value the value
+     * @return UTF-8 JSON
+     */
+    public static byte[] writeWithNulls(Object value) {
+        try {
+            return WITH_NULLS.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new SandboxInternalException(
+                    "could not serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
 
     /**
      * Serialises a value.
@@ -37,7 +54,8 @@ public final class Json {
         try {
             return MAPPER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new SandboxInternalException("could not serialise " + value.getClass().getSimpleName(), e);
+            throw new SandboxInternalException(
+                    "could not serialise " + value.getClass().getSimpleName(), e);
         }
     }
 
@@ -59,8 +77,8 @@ public final class Json {
             return value;
         } catch (IOException e) {
             throw unexpected(
-                    "the server sent a body that is not the expected " + type.getRawClass().getSimpleName() + ": "
-                            + e.getMessage(),
+                    "the server sent a body that is not the expected "
+                            + type.getRawClass().getSimpleName() + ": " + e.getMessage(),
                     e);
         }
     }
