@@ -52,6 +52,7 @@ public final class ConnectionConfig {
     private final @Nullable Transport transport;
     private final @Nullable String transportName;
     private final int maxConnections;
+    private final RetryPolicy retryPolicy;
 
     private ConnectionConfig(Builder builder, UnaryOperator<@Nullable String> environment) {
         String key = builder.apiKey != null ? builder.apiKey : environment.apply(API_KEY_ENV);
@@ -96,6 +97,7 @@ public final class ConnectionConfig {
                     "maxConnections must be between 1 and 10000, not " + builder.maxConnections, null);
         }
         this.maxConnections = builder.maxConnections;
+        this.retryPolicy = builder.retryPolicy;
     }
 
     /**
@@ -145,6 +147,7 @@ public final class ConnectionConfig {
         builder.transport = transport;
         builder.transportName = transportName;
         builder.maxConnections = maxConnections;
+        builder.retryPolicy = retryPolicy;
         return builder;
     }
 
@@ -310,6 +313,15 @@ public final class ConnectionConfig {
         return maxConnections;
     }
 
+    /**
+     * When failed requests are repeated (default {@link RetryPolicy#defaults()}).
+     *
+     * @return the retry policy
+     */
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
     @Override
     public String toString() {
         return "ConnectionConfig{domain="
@@ -334,6 +346,8 @@ public final class ConnectionConfig {
                 + (transport != null ? transport.name() : transportName != null ? transportName : "<auto>")
                 + ", maxConnections="
                 + maxConnections
+                + ", retryPolicy="
+                + retryPolicy
                 + "}";
     }
 
@@ -352,6 +366,7 @@ public final class ConnectionConfig {
         private @Nullable Transport transport;
         private @Nullable String transportName;
         private int maxConnections = 256;
+        private RetryPolicy retryPolicy = RetryPolicy.defaults();
 
         private Builder(UnaryOperator<@Nullable String> environment) {
             this.environment = environment;
@@ -501,6 +516,18 @@ public final class ConnectionConfig {
          */
         public Builder maxConnections(int maxConnections) {
             this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /**
+         * Sets when failed requests are repeated (default {@link RetryPolicy#defaults()}; {@link
+         * RetryPolicy#disabled()} for never).
+         *
+         * @param retryPolicy the policy
+         * @return this builder
+         */
+        public Builder retryPolicy(RetryPolicy retryPolicy) {
+            this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
             return this;
         }
 

@@ -1,14 +1,11 @@
 package io.opensandbox.api;
 
 import java.time.Duration;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /** The server asks the client to slow down (HTTP 429). {@link #retryAfter()} says how long, when it said. */
 public class RateLimitedException extends SandboxApiException {
     private static final long serialVersionUID = 1L;
-
-    private final @Nullable Duration retryAfter;
 
     /**
      * Creates the exception.
@@ -20,16 +17,6 @@ public class RateLimitedException extends SandboxApiException {
      */
     public RateLimitedException(
             int statusCode, SandboxError error, @Nullable String requestId, @Nullable Duration retryAfter) {
-        super(statusCode, error, requestId);
-        this.retryAfter = retryAfter;
-    }
-
-    /**
-     * How long the server asked the client to wait ({@code Retry-After}).
-     *
-     * @return the wait, when the server sent one
-     */
-    public Optional<Duration> retryAfter() {
-        return Optional.ofNullable(retryAfter);
+        super(statusCode, error, requestId, retryAfter);
     }
 }

@@ -1,5 +1,7 @@
 package io.opensandbox.api;
 
+import java.time.Duration;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,6 +15,7 @@ public class SandboxApiException extends SandboxException {
     private static final long serialVersionUID = 1L;
 
     private final int statusCode;
+    private final @Nullable Duration retryAfter;
 
     /**
      * Creates an exception for an HTTP error status.
@@ -22,8 +25,31 @@ public class SandboxApiException extends SandboxException {
      * @param requestId the request id, or {@code null}
      */
     public SandboxApiException(int statusCode, SandboxError error, @Nullable String requestId) {
+        this(statusCode, error, requestId, null);
+    }
+
+    /**
+     * Creates an exception for an HTTP error status that came with a {@code Retry-After}.
+     *
+     * @param statusCode the HTTP status
+     * @param error the code and message
+     * @param requestId the request id, or {@code null}
+     * @param retryAfter the server's {@code Retry-After}, or {@code null}
+     */
+    public SandboxApiException(
+            int statusCode, SandboxError error, @Nullable String requestId, @Nullable Duration retryAfter) {
         super("HTTP " + statusCode + " " + describe(error, requestId), error, requestId, null);
         this.statusCode = statusCode;
+        this.retryAfter = retryAfter;
+    }
+
+    /**
+     * How long the server asked the client to wait ({@code Retry-After}, sent with 429 and 503).
+     *
+     * @return the wait, when the server sent one
+     */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 
     /**

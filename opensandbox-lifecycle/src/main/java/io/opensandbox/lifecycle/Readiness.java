@@ -1,5 +1,6 @@
 package io.opensandbox.lifecycle;
 
+import io.opensandbox.api.RetryPolicy;
 import io.opensandbox.api.SandboxHandle;
 import io.opensandbox.api.SandboxReadyTimeoutException;
 import io.opensandbox.api.internal.ApiClient;
@@ -83,7 +84,11 @@ final class Readiness {
         Duration probeTimeout = Duration.ofNanos(
                 Math.min(budget, sandbox.connectionConfig().requestTimeout().toNanos()));
         ApiClient execd = sandbox.execdClient();
-        return execd.call("GET", "/ping").timeout(probeTimeout).send().thenApply(response -> true);
+        return execd.call("GET", "/ping")
+                .timeout(probeTimeout)
+                .retryPolicy(RetryPolicy.disabled())
+                .send()
+                .thenApply(response -> true);
     }
 
     private SandboxReadyTimeoutException timedOut() {

@@ -4,6 +4,7 @@ import io.opensandbox.api.ConnectionConfig;
 import io.opensandbox.api.Endpoint;
 import io.opensandbox.api.InvalidArgumentException;
 import io.opensandbox.api.NetworkPolicy;
+import io.opensandbox.api.RetryPolicy;
 import io.opensandbox.api.SandboxError;
 import io.opensandbox.api.SandboxException;
 import io.opensandbox.api.SandboxHandle;
@@ -223,7 +224,10 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
     public boolean isHealthy() {
         ensureOpen();
         try {
-            execdClient().call("GET", "/ping").execute();
+            execdClient()
+                    .call("GET", "/ping")
+                    .retryPolicy(RetryPolicy.disabled())
+                    .execute();
             return true;
         } catch (SandboxException e) {
             LOG.debug("sandbox {} is not healthy: {}", id, e.getMessage());

@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.opensandbox.api.ConnectionConfig;
+import io.opensandbox.api.RetryPolicy;
 import java.time.Duration;
 
 /** WireMock on 127.0.0.1 standing in for the lifecycle server and execd, with the bodies the real ones send. */
@@ -28,6 +29,7 @@ final class WireTestSupport {
                 .domain("127.0.0.1:" + server.getPort())
                 .apiKey(API_KEY)
                 .requestTimeout(Duration.ofSeconds(5))
+                .retryPolicy(RetryPolicy.disabled())
                 .build();
     }
 

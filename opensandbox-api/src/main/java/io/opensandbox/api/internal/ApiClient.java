@@ -2,6 +2,7 @@ package io.opensandbox.api.internal;
 
 import com.fasterxml.jackson.databind.JavaType;
 import io.opensandbox.api.ConnectionConfig;
+import io.opensandbox.api.RetryPolicy;
 import io.opensandbox.api.SandboxException;
 import io.opensandbox.api.spi.RequestBody;
 import io.opensandbox.api.spi.Transport;
@@ -14,7 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Calls one server (the lifecycle API, or one sandbox endpoint) through a transport: builds URLs by
@@ -22,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  * {@link SandboxException}s and logs with secrets redacted. Thread-safe.
  */
 public final class ApiClient {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiClient.class);
+
     private final Transport transport;
     private final ConnectionConfig config;
     private final String baseUrl;
@@ -100,6 +107,7 @@ public final class ApiClient {
         private Duration timeout = config.requestTimeout();
         private @Nullable Duration idleTimeout;
         private int limit = Bodies.DEFAULT_LIMIT;
+        private RetryPolicy retryPolicy = config.retryPolicy();
 
         private Call(String method, String pathAndQuery) {
             if (!pathAndQuery.startsWith("/")) {
@@ -167,6 +175,18 @@ public final class ApiClient {
         }
 
         /**
+         * Overrides the config's retry policy for this call (for example {@link RetryPolicy#disabled()} for a
+         * probe that is itself repeated).
+         *
+         * @param retryPolicy the policy
+         * @return this call
+         */
+        public Call retryPolicy(RetryPolicy retryPolicy) {
+            this.retryPolicy = retryPolicy;
+            return this;
+        }
+
+        /**
          * Sets the largest body a buffered call accepts.
          *
          * @param limit bytes
@@ -213,83 +233,122 @@ public final class ApiClient {
         }
 
         /**
-         * Sends the request and reads the whole response. Error statuses fail the future with the mapped
-         * exception; transport failures are mapped too.
+         * Sends the request and reads the whole response, repeating it as the config's {@link
+         * io.opensandbox.api.RetryPolicy} allows. Error statuses fail the future with the mapped exception;
+         * transport failures are mapped too.
          *
          * @return the response with a 2xx status
          */
         public CompletableFuture<Response> send() {
+            return withRetries(this::sendOnce);
+        }
+
+        /**
+         * Sends the request and returns the response with its body still unread, for streams. Failures before the
+         * response arrived are repeated as the retry policy allows; a response once handed over is never
+         * repeated. An error status fails the future with the mapped exception (its body read and closed).
+         *
+         * @return the open response with a 2xx status; the caller must consume or close it
+         */
+        public CompletableFuture<TransportResponse> open() {
+            return withRetries(this::openOnce);
+        }
+
+        private <T> CompletableFuture<T> withRetries(Supplier<CompletableFuture<T>> once) {
+            CompletableFuture<T> result = new CompletableFuture<>();
+            attempt(once, 1, result);
+            return result;
+        }
+
+        private <T> void attempt(Supplier<CompletableFuture<T>> once, int attempt, CompletableFuture<T> result) {
+            CompletableFuture<T> current;
+            try {
+                current = once.get();
+            } catch (RuntimeException e) {
+                result.completeExceptionally(ErrorMapper.fromFailure(e, describe()));
+                return;
+            }
+            CompletableFuture<T> unused = result.whenComplete((value, failure) -> {
+                if (result.isCancelled()) {
+                    current.cancel(true);
+                }
+            });
+            CompletableFuture<T> unused2 = current.whenComplete((value, failure) -> {
+                if (failure == null) {
+                    if (!result.complete(value) && value instanceof TransportResponse response) {
+                        response.close(); // the caller gave up meanwhile
+                    }
+                    return;
+                }
+                SandboxException error = ErrorMapper.fromFailure(failure, describe());
+                RetryPolicy policy = retryPolicy;
+                RequestBody content = body;
+                Duration delay = result.isDone()
+                        ? null
+                        : Retries.delay(policy, method, attempt, error, content == null || content.isRepeatable());
+                if (delay == null) {
+                    result.completeExceptionally(error.withAttempts(attempt));
+                    return;
+                }
+                LOG.debug(
+                        "{} failed on attempt {} ({}); retrying in {} ms",
+                        describe(),
+                        attempt,
+                        error.error().code(),
+                        delay.toMillis());
+                policy.listener().ifPresent(listener -> listener.onRetry(describe(), attempt, delay, error));
+                CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS)
+                        .execute(() -> {
+                            if (!result.isDone()) {
+                                attempt(once, attempt + 1, result);
+                            }
+                        });
+            });
+        }
+
+        private CompletableFuture<Response> sendOnce() {
             TransportRequest request = request(false);
             long start = System.nanoTime();
-            HttpLog.request(config.debug(), method, request.uri().toString(), request.headers());
+            HttpLog.request(config.debug(), method, request.uri(), request.headers());
             CompletableFuture<TransportResponse> exchange = transport.send(request);
             CompletableFuture<Response> result = exchange.thenCompose(response -> {
-                        HttpLog.response(
-                                config.debug(),
-                                method,
-                                request.uri().toString(),
-                                response.statusCode(),
-                                (System.nanoTime() - start) / 1_000_000,
-                                response.headers());
-                        int status = response.statusCode();
-                        return Bodies.collect(response.body(), status / 100 == 2 ? limit : 64 * 1024)
-                                .thenApply(bytes -> {
-                                    if (status / 100 != 2) {
-                                        throw ErrorMapper.fromResponse(status, response.headers(), bytes);
-                                    }
-                                    return new Response(status, response.headers(), bytes);
-                                });
-                    })
-                    .handle((response, failure) -> {
-                        if (failure != null) {
-                            throw ErrorMapper.fromFailure(failure, describe());
-                        }
-                        return response;
-                    });
-            result.whenComplete((response, failure) -> {
+                HttpLog.response(
+                        config.debug(), method, request.uri(), response.statusCode(), start, response.headers());
+                int status = response.statusCode();
+                return Bodies.collect(response.body(), status / 100 == 2 ? limit : 64 * 1024)
+                        .thenApply(bytes -> {
+                            if (status / 100 != 2) {
+                                throw ErrorMapper.fromResponse(status, response.headers(), bytes);
+                            }
+                            return new Response(status, response.headers(), bytes);
+                        });
+            });
+            CompletableFuture<Response> unused = result.whenComplete((response, failure) -> {
                 if (result.isCancelled()) {
                     exchange.cancel(true);
+                    exchange.thenAccept(TransportResponse::close);
                 }
             });
             return result;
         }
 
-        /**
-         * Sends the request and returns the response with its body still unread, for streams. An error status
-         * fails the future with the mapped exception (its body read and closed).
-         *
-         * @return the open response with a 2xx status; the caller must consume or close it
-         */
-        public CompletableFuture<TransportResponse> open() {
+        private CompletableFuture<TransportResponse> openOnce() {
             TransportRequest request = request(true);
             long start = System.nanoTime();
-            HttpLog.request(config.debug(), method, request.uri().toString(), request.headers());
+            HttpLog.request(config.debug(), method, request.uri(), request.headers());
             CompletableFuture<TransportResponse> exchange = transport.send(request);
             CompletableFuture<TransportResponse> result = exchange.thenCompose(response -> {
-                        int status = response.statusCode();
-                        HttpLog.response(
-                                config.debug(),
-                                method,
-                                request.uri().toString(),
-                                status,
-                                (System.nanoTime() - start) / 1_000_000,
-                                response.headers());
-                        if (status / 100 == 2) {
-                            return CompletableFuture.completedFuture(response);
-                        }
-                        return Bodies.head(response.body()).handle((bytes, failure) -> {
-                            response.close();
-                            throw ErrorMapper.fromResponse(
-                                    status, response.headers(), bytes == null ? new byte[0] : bytes);
-                        });
-                    })
-                    .handle((response, failure) -> {
-                        if (failure != null) {
-                            throw ErrorMapper.fromFailure(failure, describe());
-                        }
-                        return response;
-                    });
-            result.whenComplete((response, failure) -> {
+                int status = response.statusCode();
+                HttpLog.response(config.debug(), method, request.uri(), status, start, response.headers());
+                if (status / 100 == 2) {
+                    return CompletableFuture.completedFuture(response);
+                }
+                return Bodies.head(response.body()).handle((bytes, failure) -> {
+                    response.close();
+                    throw ErrorMapper.fromResponse(status, response.headers(), bytes == null ? new byte[0] : bytes);
+                });
+            });
+            CompletableFuture<TransportResponse> unused = result.whenComplete((response, failure) -> {
                 if (result.isCancelled()) {
                     exchange.cancel(true);
                     exchange.thenAccept(TransportResponse::close);

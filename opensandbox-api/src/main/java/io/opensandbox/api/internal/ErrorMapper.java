@@ -66,7 +66,7 @@ public final class ErrorMapper {
             case 507:
                 return new CapacityExceededException(status, error, requestId);
             default:
-                return new SandboxApiException(status, error, requestId);
+                return new SandboxApiException(status, error, requestId, retryAfter(header(headers, "Retry-After")));
         }
     }
 

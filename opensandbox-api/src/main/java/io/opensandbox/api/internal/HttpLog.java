@@ -1,5 +1,6 @@
 package io.opensandbox.api.internal;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,37 +45,38 @@ public final class HttpLog {
     }
 
     /**
-     * Logs a request when debug is on.
+     * Logs a request: at INFO with redacted headers when debug is on, else at DEBUG without headers.
      *
      * @param debug whether debug is on
      * @param method the method
-     * @param url the URL
+     * @param uri the URI
      * @param headers the headers
      */
-    public static void request(boolean debug, String method, String url, Map<String, List<String>> headers) {
+    public static void request(boolean debug, String method, URI uri, Map<String, List<String>> headers) {
         if (debug) {
-            LOG.info("--> {} {} {}", method, url, redact(headers));
-        } else {
-            LOG.debug("--> {} {}", method, url);
+            LOG.info("--> {} {} {}", method, uri, redact(headers));
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("--> {} {}", method, uri);
         }
     }
 
     /**
-     * Logs a response when debug is on.
+     * Logs a response: at INFO with redacted headers when debug is on, else at DEBUG without headers.
      *
      * @param debug whether debug is on
      * @param method the method
-     * @param url the URL
+     * @param uri the URI
      * @param status the status
-     * @param millis the time to headers
+     * @param startNanos {@link System#nanoTime()} when the request was sent
      * @param headers the response headers
      */
     public static void response(
-            boolean debug, String method, String url, int status, long millis, Map<String, List<String>> headers) {
+            boolean debug, String method, URI uri, int status, long startNanos, Map<String, List<String>> headers) {
         if (debug) {
-            LOG.info("<-- {} {} {} ({} ms) {}", status, method, url, millis, redact(headers));
-        } else {
-            LOG.debug("<-- {} {} {} ({} ms)", status, method, url, millis);
+            long millis = (System.nanoTime() - startNanos) / 1_000_000;
+            LOG.info("<-- {} {} {} ({} ms) {}", status, method, uri, millis, redact(headers));
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("<-- {} {} {} ({} ms)", status, method, uri, (System.nanoTime() - startNanos) / 1_000_000);
         }
     }
 }
