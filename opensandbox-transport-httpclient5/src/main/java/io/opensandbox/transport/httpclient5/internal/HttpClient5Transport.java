@@ -1,0 +1,178 @@
+package io.opensandbox.transport.httpclient5.internal;
+
+import io.opensandbox.api.spi.Transport;
+import io.opensandbox.api.spi.TransportOptions;
+import io.opensandbox.api.spi.TransportRequest;
+import io.opensandbox.api.spi.TransportResponse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.config.TlsConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Transport} on the asynchronous Apache HttpClient 5: HTTP/1.1, one pooled connection manager, a small
+ * fixed number of I/O threads and one timer thread for the response-headers and idle timeouts. HttpClient's own
+ * socket and response timeouts are switched off: they would also fire while a slow reader holds the input suspended.
+ */
+public final class HttpClient5Transport implements Transport {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpClient5Transport.class);
+
+    private final String name;
+    private final CloseableHttpAsyncClient client;
+    private final ScheduledThreadPoolExecutor timer;
+    private final Threads clientThreads;
+    private final Threads timerThreads;
+    private final Set<Exchange> exchanges = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private HttpClient5Transport(
+            String name,
+            CloseableHttpAsyncClient client,
+            ScheduledThreadPoolExecutor timer,
+            Threads clientThreads,
+            Threads timerThreads) {
+        this.name = name;
+        this.client = client;
+        this.timer = timer;
+        this.clientThreads = clientThreads;
+        this.timerThreads = timerThreads;
+    }
+
+    /**
+     * Creates and starts a transport.
+     *
+     * @param name the provider's name
+     * @param options the connection settings
+     * @return the running transport
+     */
+    public static HttpClient5Transport create(String name, TransportOptions options) {
+        Objects.requireNonNull(options, "options");
+        int maxConnections = options.maxConnections();
+        PoolingAsyncClientConnectionManager connections = PoolingAsyncClientConnectionManagerBuilder.create()
+                .setMaxConnTotal(maxConnections)
+                .setMaxConnPerRoute(maxConnections)
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(options.connectTimeout()))
+                        .setSocketTimeout(Timeout.DISABLED)
+                        .setValidateAfterInactivity(TimeValue.ofSeconds(2))
+                        .build())
+                .setDefaultTlsConfig(TlsConfig.custom()
+                        .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1)
+                        .build())
+                .build();
+        Threads clientThreads = new Threads("io");
+        Threads timerThreads = new Threads("timer");
+        CloseableHttpAsyncClient client = HttpAsyncClients.custom()
+                .setConnectionManager(connections)
+                .setIOReactorConfig(IOReactorConfig.custom()
+                        .setIoThreadCount(
+                                Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())))
+                        .setSoTimeout(Timeout.DISABLED)
+                        .setTcpNoDelay(true)
+                        .build())
+                .setHttp1Config(Http1Config.custom()
+                        .setInitialWindowSize(ResponseBody.WINDOW)
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectionRequestTimeout(Timeout.DISABLED)
+                        .setResponseTimeout(Timeout.DISABLED)
+                        .setRedirectsEnabled(false)
+                        .setAuthenticationEnabled(false)
+                        .setContentCompressionEnabled(false)
+                        .setProtocolUpgradeEnabled(false)
+                        .setExpectContinueEnabled(false)
+                        .setHardCancellationEnabled(true)
+                        .build())
+                .setThreadFactory(clientThreads)
+                .setUserAgent(options.userAgent())
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .disableContentCompression()
+                .disableConnectionState()
+                .build();
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, timerThreads);
+        timer.setRemoveOnCancelPolicy(true);
+        client.start();
+        return new HttpClient5Transport(name, client, timer, clientThreads, timerThreads);
+    }
+
+    @Override
+    public CompletableFuture<TransportResponse> send(TransportRequest request) {
+        Objects.requireNonNull(request, "request");
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new IOException("the " + name + " transport is closed"));
+        }
+        Exchange exchange = new Exchange(this, request);
+        exchanges.add(exchange);
+        if (closed.get()) {
+            exchanges.remove(exchange);
+            return CompletableFuture.failedFuture(new IOException("the " + name + " transport is closed"));
+        }
+        exchange.start();
+        return exchange.result();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** Aborts the running exchanges, shuts HttpClient down at once and waits briefly for its threads to end. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        IOException reason = new IOException("the " + name + " transport was closed");
+        List<Exchange> running = new ArrayList<>(exchanges);
+        for (Exchange exchange : running) {
+            exchange.abort(reason);
+        }
+        client.close(CloseMode.IMMEDIATE);
+        timer.shutdownNow();
+        clientThreads.awaitTermination(5, TimeUnit.SECONDS);
+        timerThreads.awaitTermination(1, TimeUnit.SECONDS);
+        LOG.debug("closed the {} transport ({} exchanges aborted)", name, running.size());
+    }
+
+    CloseableHttpAsyncClient client() {
+        return client;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    void finished(Exchange exchange) {
+        exchanges.remove(exchange);
+    }
+
+    @Override
+    public String toString() {
+        return "HttpClient5Transport{" + name + (closed.get() ? ", closed" : "") + "}";
+    }
+}
