@@ -69,7 +69,8 @@ public final class ConnectionConfig {
                 builder.protocol != null ? builder.protocol : schemeOfDomain != null ? schemeOfDomain : "http";
         this.protocol = chosenProtocol.toLowerCase(Locale.ROOT);
         if (!this.protocol.equals("http") && !this.protocol.equals("https")) {
-            throw new InvalidArgumentException("protocol must be 'http' or 'https', not '" + chosenProtocol + "'", null);
+            throw new InvalidArgumentException(
+                    "protocol must be 'http' or 'https', not '" + chosenProtocol + "'", null);
         }
         this.requestTimeout = positive("requestTimeout", builder.requestTimeout);
         this.connectTimeout = positive("connectTimeout", builder.connectTimeout);

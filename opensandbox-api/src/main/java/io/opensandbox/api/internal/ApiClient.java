@@ -193,8 +193,7 @@ public final class ApiClient {
                 uri = new URI(baseUrl + pathAndQuery);
             } catch (URISyntaxException e) {
                 throw new io.opensandbox.api.InvalidArgumentException(
-                        "cannot build a URL from '" + baseUrl + "' and '" + pathAndQuery + "': " + e.getMessage(),
-                        e);
+                        "cannot build a URL from '" + baseUrl + "' and '" + pathAndQuery + "': " + e.getMessage(), e);
             }
             TransportRequest.Builder builder = TransportRequest.newBuilder(method, uri)
                     .timeout(timeout)
@@ -225,8 +224,13 @@ public final class ApiClient {
             HttpLog.request(config.debug(), method, request.uri().toString(), request.headers());
             CompletableFuture<TransportResponse> exchange = transport.send(request);
             CompletableFuture<Response> result = exchange.thenCompose(response -> {
-                        HttpLog.response(config.debug(), method, request.uri().toString(), response.statusCode(),
-                                (System.nanoTime() - start) / 1_000_000, response.headers());
+                        HttpLog.response(
+                                config.debug(),
+                                method,
+                                request.uri().toString(),
+                                response.statusCode(),
+                                (System.nanoTime() - start) / 1_000_000,
+                                response.headers());
                         int status = response.statusCode();
                         return Bodies.collect(response.body(), status / 100 == 2 ? limit : 64 * 1024)
                                 .thenApply(bytes -> {
@@ -263,17 +267,21 @@ public final class ApiClient {
             CompletableFuture<TransportResponse> exchange = transport.send(request);
             CompletableFuture<TransportResponse> result = exchange.thenCompose(response -> {
                         int status = response.statusCode();
-                        HttpLog.response(config.debug(), method, request.uri().toString(), status,
-                                (System.nanoTime() - start) / 1_000_000, response.headers());
+                        HttpLog.response(
+                                config.debug(),
+                                method,
+                                request.uri().toString(),
+                                status,
+                                (System.nanoTime() - start) / 1_000_000,
+                                response.headers());
                         if (status / 100 == 2) {
                             return CompletableFuture.completedFuture(response);
                         }
-                        return Bodies.head(response.body())
-                                .handle((bytes, failure) -> {
-                                    response.close();
-                                    throw ErrorMapper.fromResponse(
-                                            status, response.headers(), bytes == null ? new byte[0] : bytes);
-                                });
+                        return Bodies.head(response.body()).handle((bytes, failure) -> {
+                            response.close();
+                            throw ErrorMapper.fromResponse(
+                                    status, response.headers(), bytes == null ? new byte[0] : bytes);
+                        });
                     })
                     .handle((response, failure) -> {
                         if (failure != null) {

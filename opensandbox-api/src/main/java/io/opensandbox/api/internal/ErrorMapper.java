@@ -167,7 +167,8 @@ public final class ErrorMapper {
                     JsonNode loc = item.get("loc");
                     if (loc != null && loc.isArray()) {
                         StringBuilder path = new StringBuilder();
-                        loc.forEach(part -> path.append(path.length() == 0 ? "" : ".").append(part.asText()));
+                        loc.forEach(part ->
+                                path.append(path.length() == 0 ? "" : ".").append(part.asText()));
                         message.append(path).append(": ");
                     }
                     message.append(text(item.get("msg")));
@@ -191,7 +192,9 @@ public final class ErrorMapper {
     }
 
     private static String clean(String text) {
-        String flat = SPACES.matcher(text.replaceAll("\\p{Cntrl}", " ")).replaceAll(" ").strip();
+        String flat = SPACES.matcher(text.replaceAll("\\p{Cntrl}", " "))
+                .replaceAll(" ")
+                .strip();
         return flat.length() <= MAX_MESSAGE ? flat : flat.substring(0, MAX_MESSAGE) + "...";
     }
 

@@ -25,8 +25,7 @@ public final class Futures {
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
-            throw new SandboxException(
-                    new SandboxError(SandboxError.CANCELLED, what + " was interrupted"), null, e);
+            throw new SandboxException(new SandboxError(SandboxError.CANCELLED, what + " was interrupted"), null, e);
         } catch (ExecutionException e) {
             throw ErrorMapper.fromFailure(e, what);
         } catch (java.util.concurrent.CancellationException e) {

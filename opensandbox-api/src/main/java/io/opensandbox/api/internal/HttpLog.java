@@ -38,8 +38,8 @@ public final class HttpLog {
      */
     public static String redact(Map<String, List<String>> headers) {
         StringJoiner out = new StringJoiner(", ", "{", "}");
-        headers.forEach((name, values) -> out.add(name + "="
-                + (SAFE.contains(name.toLowerCase(Locale.ROOT)) ? String.join(",", values) : "<redacted>")));
+        headers.forEach((name, values) -> out.add(
+                name + "=" + (SAFE.contains(name.toLowerCase(Locale.ROOT)) ? String.join(",", values) : "<redacted>")));
         return out.toString();
     }
 

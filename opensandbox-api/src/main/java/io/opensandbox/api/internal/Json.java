@@ -37,7 +37,8 @@ public final class Json {
         try {
             return MAPPER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new SandboxInternalException("could not serialise " + value.getClass().getSimpleName(), e);
+            throw new SandboxInternalException(
+                    "could not serialise " + value.getClass().getSimpleName(), e);
         }
     }
 
@@ -59,8 +60,8 @@ public final class Json {
             return value;
         } catch (IOException e) {
             throw unexpected(
-                    "the server sent a body that is not the expected " + type.getRawClass().getSimpleName() + ": "
-                            + e.getMessage(),
+                    "the server sent a body that is not the expected "
+                            + type.getRawClass().getSimpleName() + ": " + e.getMessage(),
                     e);
         }
     }

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -49,6 +50,10 @@ public final class Transports {
      * @return a lease; close it when done
      */
     public static Lease lease(ConnectionConfig config) {
+        return lease(config, () -> select(config, load(), Transports::setting));
+    }
+
+    static Lease lease(ConnectionConfig config, Supplier<TransportProvider> chooser) {
         Optional<Transport> explicit = config.transport();
         if (explicit.isPresent()) {
             return new Lease(explicit.get(), null, config);
@@ -56,9 +61,9 @@ public final class Transports {
         synchronized (SHARED) {
             Shared shared = SHARED.get(config);
             if (shared == null) {
-                TransportProvider provider = select(config, load(), Transports::setting);
-                Transport transport = provider.create(new TransportOptions(
-                        config.connectTimeout(), config.maxConnections(), USER_AGENT));
+                TransportProvider provider = chooser.get();
+                Transport transport = provider.create(
+                        new TransportOptions(config.connectTimeout(), config.maxConnections(), USER_AGENT));
                 LOG.debug("created transport {} for {}", provider.name(), config.domain());
                 shared = new Shared(transport);
                 SHARED.put(config, shared);
@@ -85,7 +90,8 @@ public final class Transports {
 
     private static List<TransportProvider> load() {
         List<TransportProvider> providers = new ArrayList<>();
-        ServiceLoader.load(TransportProvider.class, Transports.class.getClassLoader()).forEach(providers::add);
+        ServiceLoader.load(TransportProvider.class, Transports.class.getClassLoader())
+                .forEach(providers::add);
         return providers;
     }
 

@@ -81,7 +81,9 @@ public final class RequestBody {
      */
     public Optional<ByteBuffer> bytes() {
         byte[] content = bytes;
-        return content == null ? Optional.empty() : Optional.of(ByteBuffer.wrap(content).asReadOnlyBuffer());
+        return content == null
+                ? Optional.empty()
+                : Optional.of(ByteBuffer.wrap(content).asReadOnlyBuffer());
     }
 
     /**

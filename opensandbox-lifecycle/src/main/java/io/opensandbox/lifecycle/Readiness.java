@@ -1,0 +1,98 @@
+package io.opensandbox.lifecycle;
+
+import io.opensandbox.api.SandboxHandle;
+import io.opensandbox.api.SandboxReadyTimeoutException;
+import io.opensandbox.api.internal.ApiClient;
+import io.opensandbox.api.internal.ErrorMapper;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Waits until a sandbox answers its health check, on a monotonic clock: it never overshoots the budget by more
+ * than one polling interval, and each probe is given no more time than the budget has left.
+ */
+final class Readiness {
+    private final Sandbox sandbox;
+    private final Duration timeout;
+    private final Duration interval;
+    private final @Nullable HealthCheck check;
+    private final long deadline;
+    private int attempts;
+    private @Nullable String lastError;
+
+    private Readiness(Sandbox sandbox, Duration timeout, Duration interval, @Nullable HealthCheck check) {
+        this.sandbox = sandbox;
+        this.timeout = timeout;
+        this.interval = interval;
+        this.check = check;
+        this.deadline = System.nanoTime() + timeout.toNanos();
+    }
+
+    static CompletableFuture<Void> await(
+            Sandbox sandbox, Duration timeout, Duration interval, @Nullable HealthCheck check) {
+        return new Readiness(sandbox, timeout, interval, check).attempt();
+    }
+
+    private CompletableFuture<Void> attempt() {
+        attempts++;
+        return probe().handle((ready, failure) -> {
+                    if (failure != null) {
+                        Throwable cause = ErrorMapper.unwrap(failure);
+                        lastError = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+                    } else if (!ready) {
+                        lastError = "health check returned false";
+                    }
+                    return failure == null && ready;
+                })
+                .thenCompose(ready -> {
+                    if (ready) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return CompletableFuture.failedFuture(timedOut());
+                    }
+                    long wait = Math.min(left, interval.toNanos());
+                    Executor later = CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS);
+                    return CompletableFuture.supplyAsync(() -> null, later).thenCompose(ignored -> attempt());
+                });
+    }
+
+    private CompletableFuture<Boolean> probe() {
+        HealthCheck custom = check;
+        if (custom != null) {
+            return CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return custom.isReady(sandbox);
+                        } catch (RuntimeException e) {
+                            throw e;
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e.getMessage(), e);
+                        }
+                    },
+                    ForkJoinPool.commonPool());
+        }
+        long left = Math.max(1, deadline - System.nanoTime());
+        Duration probeTimeout = Duration.ofNanos(
+                Math.min(left, sandbox.connectionConfig().requestTimeout().toNanos()));
+        ApiClient execd = sandbox.execdClient();
+        return execd.call("GET", "/ping").timeout(probeTimeout).send().thenApply(response -> true);
+    }
+
+    private SandboxReadyTimeoutException timedOut() {
+        var config = sandbox.connectionConfig();
+        return new SandboxReadyTimeoutException(
+                "sandbox " + sandbox.id() + " was not ready within " + timeout.toMillis() + " ms after " + attempts
+                        + " health checks (domain " + config.domain() + ", useServerProxy " + config.useServerProxy()
+                        + ", execd endpoint " + sandbox.knownEndpointAddress(SandboxHandle.EXECD_PORT)
+                        + "); last error: " + lastError + ". If the endpoint is not reachable from this machine,"
+                        + " try ConnectionConfig.builder().useServerProxy(true), or set the server's [docker]"
+                        + " host_ip; raise readyTimeout if the image is slow to start.",
+                null);
+    }
+}
