@@ -209,21 +209,45 @@ public final class SandboxFiles {
                 entries.size() == 1 ? "upload of " + entries.get(0).path() : "upload of " + entries.size() + " files";
         long contentTotal = body.contentLength();
         TransferListener listener = options.listener();
-        PartsInputStream parts = new PartsInputStream(body.segments(), done -> listener.onProgress(done, contentTotal));
-        InputStreamPublisher publisher = new InputStreamPublisher(parts, CHUNK, IoThreads.WORKERS, total -> {});
         ApiClient api;
         try {
             api = client();
         } catch (RuntimeException e) {
-            closeQuietly(parts);
+            closeQuietly(new PartsInputStream(body.segments(), done -> {}));
             throw e;
         }
         Transfer transfer = new Transfer(what, options.timeout().orElse(null));
-        ApiClient.Call call = api.call("POST", "/files/upload")
-                .body(RequestBody.ofPublisher(publisher, body.length(), body.contentType()))
-                .timeout(options.timeout().orElse(NO_LIMIT))
-                .idleTimeout(api.config().streamIdleTimeout());
-        CompletableFuture<ApiClient.Response> exchange = call.send();
+        long[] sent = new long[1];
+        Duration idle = api.config().streamIdleTimeout();
+        PartsInputStream parts = new PartsInputStream(
+                body.segments(),
+                done -> {
+                    sent[0] = done;
+                    listener.onProgress(done, contentTotal);
+                },
+                () -> {
+                    Duration answer = answerWindow(idle, sent[0]);
+                    transfer.expireAfter(
+                            answer,
+                            "execd did not answer within " + answer.toSeconds() + " s after the whole body was"
+                                    + " sent (the stream idle timeout plus 1 s per 50 MiB it must copy)");
+                });
+        InputStreamPublisher publisher = new InputStreamPublisher(parts, CHUNK, IoThreads.WORKERS, total -> {});
+        CompletableFuture<ApiClient.Response> exchange;
+        ApiClient.Call call;
+        try {
+            call = api.call("POST", "/files/upload")
+                    .body(RequestBody.ofPublisher(publisher, body.length(), body.contentType()))
+                    // the transport's response timeout covers sending the body: our own timer enforces the limit
+                    .timeout(
+                            options.timeout().map(limit -> limit.plusSeconds(5)).orElse(NO_LIMIT))
+                    .idleTimeout(idle);
+            exchange = call.send();
+        } catch (RuntimeException e) {
+            transfer.finish();
+            closeQuietly(parts);
+            throw e;
+        }
         transfer.onAbort(() -> exchange.cancel(true));
         CompletableFuture<Void> result = exchange.handle((response, failure) -> {
             transfer.finish();
@@ -253,6 +277,14 @@ public final class SandboxFiles {
             }
         });
         return result;
+    }
+
+    /**
+     * How long execd may take to answer once the whole upload was sent: it copies the upload from its temporary
+     * file before answering, so the stream idle timeout plus one second per 50 MiB.
+     */
+    static Duration answerWindow(Duration idle, long contentBytes) {
+        return idle.plusSeconds(contentBytes / (50L * 1024 * 1024));
     }
 
     private static Multipart multipart(List<WriteEntry> entries) {

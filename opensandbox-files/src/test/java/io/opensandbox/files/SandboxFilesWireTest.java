@@ -28,6 +28,7 @@ import io.opensandbox.api.InvalidArgumentException;
 import io.opensandbox.api.NotFoundException;
 import io.opensandbox.api.SandboxException;
 import io.opensandbox.api.SandboxHandle;
+import io.opensandbox.api.SandboxTimeoutException;
 import io.opensandbox.api.StreamBrokenException;
 import io.opensandbox.api.spi.Transport;
 import io.opensandbox.api.spi.TransportOptions;
@@ -60,6 +61,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Exact wire checks against WireMock, through the real transport found with ServiceLoader. */
 class SandboxFilesWireTest {
     private static final String PREFIX = "/proxy/44772";
+    private static final long IDLE_SECONDS = 10;
     private static final String TOKEN_HEADER = "X-EXECD-ACCESS-TOKEN";
     private static final String FILE_INFO_JSON = "{\"path\":\"/w/a.txt\",\"type\":\"file\",\"size\":12,"
             + "\"modified_at\":\"2025-11-16T14:30:45.123456789+08:00\",\"created_at\":\"2025-11-16T14:30:45Z\","
@@ -447,6 +449,56 @@ class SandboxFilesWireTest {
         try (InputStream in = files.readStream("/w/f")) {
             assertThat(in.readAllBytes()).isEqualTo(content);
         }
+    }
+
+    @Test
+    void download_slowerThanTheRequestTimeout_isNotCut() {
+        byte[] content = new byte[60_000];
+        new Random(3).nextBytes(content);
+        server.stubFor(get(urlPathEqualTo(PREFIX + "/files/download"))
+                .withQueryParam("path", equalTo("/w/warm"))
+                .willReturn(aResponse().withBody("warm")));
+        server.stubFor(get(urlPathEqualTo(PREFIX + "/files/download"))
+                .withQueryParam("path", equalTo("/w/slow"))
+                .willReturn(aResponse().withBody(content).withChunkedDribbleDelay(6, 3000)));
+        files = filesWithTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(IDLE_SECONDS));
+        assertThat(files.readFile("/w/warm")).isEqualTo("warm"); // warm up connection and server first
+
+        assertThat(files.readBytes("/w/slow")).isEqualTo(content);
+    }
+
+    @Test
+    void download_pastItsTimeLimit_failsWithTimeout() {
+        server.stubFor(get(urlPathEqualTo(PREFIX + "/files/download"))
+                .willReturn(aResponse().withBody("late").withFixedDelay(5000)));
+
+        assertThatThrownBy(() -> files.readBytes(
+                        "/w/f",
+                        ReadOptions.builder().timeout(Duration.ofMillis(300)).build()))
+                .isInstanceOf(SandboxTimeoutException.class)
+                .hasMessageContaining("time limit");
+    }
+
+    @Test
+    void upload_pastItsTimeLimit_failsWithTimeout() {
+        server.stubFor(post(PREFIX + "/files/upload")
+                .willReturn(aResponse().withStatus(200).withFixedDelay(5000)));
+
+        assertThatThrownBy(() -> files.writeFiles(
+                        List.of(WriteEntry.of("/w/a", "x")),
+                        WriteOptions.builder().timeout(Duration.ofMillis(300)).build()))
+                .isInstanceOf(SandboxTimeoutException.class)
+                .hasMessageContaining("time limit");
+    }
+
+    private SandboxFiles filesWithTimeouts(Duration requestTimeout, Duration idleTimeout) {
+        ConnectionConfig config = ConnectionConfig.builder()
+                .domain("127.0.0.1:1")
+                .requestTimeout(requestTimeout)
+                .streamIdleTimeout(idleTimeout)
+                .build();
+        Endpoint endpoint = Endpoint.of("127.0.0.1:" + server.port() + PREFIX, Map.of());
+        return SandboxFiles.of(new TestHandle(config, transport, endpoint));
     }
 
     // ------------------------------------------------------------------------------------------------ metadata

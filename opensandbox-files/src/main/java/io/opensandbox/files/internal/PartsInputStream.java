@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 public final class PartsInputStream extends InputStream {
     private final List<Segment> segments;
     private final LongConsumer contentProgress;
+    private final Runnable onEnd;
     private int index = -1;
     private @Nullable InputStream current;
     private long currentRead;
@@ -33,8 +34,20 @@ public final class PartsInputStream extends InputStream {
      * @param contentProgress told the running total of content bytes read
      */
     public PartsInputStream(List<Segment> segments, LongConsumer contentProgress) {
+        this(segments, contentProgress, () -> {});
+    }
+
+    /**
+     * Creates the stream with an action for its end.
+     *
+     * @param segments the body's segments
+     * @param contentProgress told the running total of content bytes read
+     * @param onEnd run once, on the reading thread, when the last byte of the body was read
+     */
+    public PartsInputStream(List<Segment> segments, LongConsumer contentProgress, Runnable onEnd) {
         this.segments = List.copyOf(segments);
         this.contentProgress = contentProgress;
+        this.onEnd = onEnd;
     }
 
     /**
@@ -75,7 +88,10 @@ public final class PartsInputStream extends InputStream {
                 InputStream in = current;
                 if (in == null) {
                     if (!next()) {
-                        ended = true;
+                        if (!ended) {
+                            ended = true;
+                            onEnd.run();
+                        }
                         return -1;
                     }
                     continue;

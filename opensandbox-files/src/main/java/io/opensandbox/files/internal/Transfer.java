@@ -16,10 +16,12 @@ public final class Transfer {
     private final String what;
     private final @Nullable Duration timeout;
     private final List<Runnable> aborts = new ArrayList<>();
+    private final List<Runnable> finishes = new ArrayList<>();
     private @Nullable ScheduledFuture<?> timer;
     private boolean aborted;
     private boolean done;
     private volatile boolean timedOut;
+    private volatile @Nullable String timeoutReason;
 
     /**
      * Starts a transfer; its time limit starts now.
@@ -43,6 +45,48 @@ public final class Transfer {
             timedOut = true;
         }
         abort();
+    }
+
+    /**
+     * Adds a second, earlier limit from now on (for example the wait for an answer once a body was sent); the
+     * overall limit still applies.
+     *
+     * @param limit the time from now
+     * @param reason the message when it passes, said instead of the overall limit's
+     */
+    public void expireAfter(Duration limit, String reason) {
+        synchronized (this) {
+            if (done || aborted) {
+                return;
+            }
+        }
+        ScheduledFuture<?> extra = IoThreads.TIMER.schedule(
+                () -> {
+                    synchronized (this) {
+                        if (done) {
+                            return;
+                        }
+                        timeoutReason = reason;
+                        timedOut = true;
+                    }
+                    abort();
+                },
+                limit.toNanos(),
+                TimeUnit.NANOSECONDS);
+        onFinish(() -> extra.cancel(false));
+    }
+
+    private void onFinish(Runnable action) {
+        boolean runNow;
+        synchronized (this) {
+            runNow = done;
+            if (!runNow) {
+                finishes.add(action);
+            }
+        }
+        if (runNow) {
+            action.run();
+        }
     }
 
     /**
@@ -86,15 +130,19 @@ public final class Transfer {
     /** Marks the transfer finished: the time limit no longer applies. */
     public void finish() {
         ScheduledFuture<?> pending;
+        List<Runnable> toRun;
         synchronized (this) {
             done = true;
             pending = timer;
             timer = null;
             aborts.clear();
+            toRun = new ArrayList<>(finishes);
+            finishes.clear();
         }
         if (pending != null) {
             pending.cancel(false);
         }
+        toRun.forEach(Runnable::run);
     }
 
     /**
@@ -113,6 +161,10 @@ public final class Transfer {
      * @return the exception
      */
     public SandboxTimeoutException timeoutException(@Nullable Throwable cause) {
+        String reason = timeoutReason;
+        if (reason != null) {
+            return new SandboxTimeoutException(what + ": " + reason, cause);
+        }
         return new SandboxTimeoutException(
                 what + " did not finish within its time limit of " + timeout
                         + "; set a longer timeout in the options, or none to be bounded only by the stream idle"
