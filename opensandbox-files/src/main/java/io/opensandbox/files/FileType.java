@@ -21,22 +21,16 @@ public enum FileType {
      * @param value the value execd sent ({@code file}, {@code directory}, ...), or {@code null}
      * @return the type
      */
-    public static FileType fromWire(@org.jspecify.annotations.Nullable String value) {
+    static FileType fromWire(@org.jspecify.annotations.Nullable String value) {
         if (value == null) {
             return UNKNOWN;
         }
-        switch (value.strip().toLowerCase(Locale.ROOT)) {
-            case "file":
-                return FILE;
-            case "directory":
-            case "dir":
-                return DIRECTORY;
-            case "symlink":
-                return SYMLINK;
-            case "other":
-                return OTHER;
-            default:
-                return UNKNOWN;
-        }
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "file" -> FILE;
+            case "directory", "dir" -> DIRECTORY;
+            case "symlink" -> SYMLINK;
+            case "other" -> OTHER;
+            default -> UNKNOWN;
+        };
     }
 }

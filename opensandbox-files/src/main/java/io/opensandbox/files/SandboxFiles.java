@@ -271,7 +271,7 @@ public final class SandboxFiles {
             }
             return null;
         });
-        result.whenComplete((ignored, failure) -> {
+        CompletableFuture<?> unused = result.whenComplete((ignored, failure) -> {
             if (result.isCancelled()) {
                 transfer.abort();
             }
@@ -544,7 +544,7 @@ public final class SandboxFiles {
         Transfer transfer =
                 new Transfer("download of " + path, options.timeout().orElse(null));
         CompletableFuture<Long> result = new CompletableFuture<>();
-        result.whenComplete((ignored, failure) -> {
+        CompletableFuture<?> unused = result.whenComplete((ignored, failure) -> {
             if (result.isCancelled()) {
                 transfer.abort();
             }
@@ -582,28 +582,8 @@ public final class SandboxFiles {
             throw localFailure("creating a temporary file in " + parent, e);
         }
         boolean moved = false;
-        try (DownloadStream stream = open(path, options, transfer);
-                FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            long count = 0;
-            while (true) {
-                ByteBuffer buffer;
-                try {
-                    buffer = stream.nextBuffer();
-                } catch (IOException e) {
-                    throw readFailure(path, e);
-                }
-                if (buffer == null) {
-                    break;
-                }
-                try {
-                    while (buffer.hasRemaining()) {
-                        count += channel.write(buffer);
-                    }
-                } catch (IOException e) {
-                    throw localFailure("writing " + temp, e);
-                }
-            }
-            channel.close();
+        try (DownloadStream stream = open(path, options, transfer)) {
+            long count = copy(stream, path, temp);
             move(temp, target);
             moved = true;
             return count;
@@ -615,6 +595,30 @@ public final class SandboxFiles {
                     Files.deleteIfExists(temp);
                 } catch (IOException ignored) {
                     // best effort: a leftover .part file is visible and harmless
+                }
+            }
+        }
+    }
+
+    private static long copy(DownloadStream stream, String path, Path temp) throws IOException {
+        long count = 0;
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            while (true) {
+                ByteBuffer buffer;
+                try {
+                    buffer = stream.nextBuffer();
+                } catch (IOException e) {
+                    throw readFailure(path, e);
+                }
+                if (buffer == null) {
+                    return count;
+                }
+                try {
+                    while (buffer.hasRemaining()) {
+                        count += channel.write(buffer);
+                    }
+                } catch (IOException e) {
+                    throw localFailure("writing " + temp, e);
                 }
             }
         }
@@ -654,7 +658,7 @@ public final class SandboxFiles {
         CompletableFuture<TransportResponse> exchange = call.open();
         transfer.onAbort(() -> {
             exchange.cancel(true);
-            exchange.thenAccept(TransportResponse::close);
+            CompletableFuture<?> unused = exchange.thenAccept(TransportResponse::close);
         });
         TransportResponse response;
         try {
