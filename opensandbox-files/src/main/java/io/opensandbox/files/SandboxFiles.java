@@ -499,7 +499,57 @@ public final class SandboxFiles {
      */
     public long download(String path, OutputStream out, ReadOptions options) {
         Objects.requireNonNull(out, "out");
-        try (DownloadStream stream = open(path, options)) {
+        Objects.requireNonNull(options, "options");
+        RemotePaths.check(path, "path");
+        return downloadToStream(
+                path,
+                out,
+                options,
+                new Transfer("download of " + path, options.timeout().orElse(null)));
+    }
+
+    /**
+     * Starts downloading a file, or a range of it, to an output stream, on an SDK worker thread. The stream is
+     * written to but not closed. Cancelling the future aborts the download.
+     *
+     * @param path the absolute path in the sandbox
+     * @param out where the content goes; written from the worker thread only
+     * @param options the range, listener and time limit
+     * @return a future completed with the number of bytes written
+     */
+    public CompletableFuture<Long> downloadAsync(String path, OutputStream out, ReadOptions options) {
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(options, "options");
+        RemotePaths.check(path, "path");
+        Transfer transfer =
+                new Transfer("download of " + path, options.timeout().orElse(null));
+        return runAsync(transfer, () -> downloadToStream(path, out, options, transfer));
+    }
+
+    private static CompletableFuture<Long> runAsync(Transfer transfer, Supplier<Long> work) {
+        CompletableFuture<Long> result = new CompletableFuture<>();
+        CompletableFuture<?> unused = result.whenComplete((ignored, failure) -> {
+            if (result.isCancelled()) {
+                transfer.abort();
+            }
+        });
+        try {
+            IoThreads.WORKERS.execute(() -> {
+                try {
+                    result.complete(work.get());
+                } catch (Throwable failure) {
+                    result.completeExceptionally(failure);
+                }
+            });
+        } catch (RuntimeException e) {
+            transfer.finish();
+            throw e;
+        }
+        return result;
+    }
+
+    private long downloadToStream(String path, OutputStream out, ReadOptions options, Transfer transfer) {
+        try (DownloadStream stream = open(path, options, transfer)) {
             long count = 0;
             while (true) {
                 ByteBuffer buffer;
@@ -543,20 +593,7 @@ public final class SandboxFiles {
         Path local = checkTarget(target);
         Transfer transfer =
                 new Transfer("download of " + path, options.timeout().orElse(null));
-        CompletableFuture<Long> result = new CompletableFuture<>();
-        CompletableFuture<?> unused = result.whenComplete((ignored, failure) -> {
-            if (result.isCancelled()) {
-                transfer.abort();
-            }
-        });
-        IoThreads.WORKERS.execute(() -> {
-            try {
-                result.complete(downloadToPath(path, local, options, transfer));
-            } catch (Throwable failure) {
-                result.completeExceptionally(failure);
-            }
-        });
-        return result;
+        return runAsync(transfer, () -> downloadToPath(path, local, options, transfer));
     }
 
     private static Path checkTarget(Path target) {

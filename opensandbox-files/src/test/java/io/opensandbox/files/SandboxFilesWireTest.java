@@ -149,18 +149,23 @@ class SandboxFilesWireTest {
         server.stubFor(post(PREFIX + "/files/upload").willReturn(aResponse().withStatus(200)));
         Path local = dir.resolve("local.bin");
         Files.write(local, new byte[] {9, 8, 7});
+        List<long[]> reports = Collections.synchronizedList(new ArrayList<>());
 
-        files.writeFiles(List.of(
-                WriteEntry.builder("/w/run.sh")
-                        .content("echo hi\n")
-                        .owner("admin")
-                        .mode(FileMode.of("755"))
-                        .build(),
-                WriteEntry.of("/w/data dir/ü.bin", local),
-                WriteEntry.builder("/w/raw")
-                        .content(new byte[] {0, (byte) 0xff})
-                        .group("staff")
-                        .build()));
+        files.writeFiles(
+                List.of(
+                        WriteEntry.builder("/w/run.sh")
+                                .content("echo hi\n")
+                                .owner("admin")
+                                .mode(FileMode.of("755"))
+                                .build(),
+                        WriteEntry.of("/w/data dir/ü.bin", local),
+                        WriteEntry.builder("/w/raw")
+                                .content(new byte[] {0, (byte) 0xff})
+                                .group("staff")
+                                .build()),
+                WriteOptions.builder()
+                        .listener((done, total) -> reports.add(new long[] {done, total}))
+                        .build());
 
         LoggedRequest request = onlyRequest();
         assertThat(request.getUrl()).isEqualTo(PREFIX + "/files/upload");
@@ -185,6 +190,7 @@ class SandboxFilesWireTest {
         assertThat(request.getHeader("Content-Length")).isEqualTo(Integer.toString(body.length));
         assertThat(request.getHeader(TOKEN_HEADER)).isEqualTo("execd-token");
         assertThat(request.containsHeader("OPEN-SANDBOX-API-KEY")).isFalse();
+        assertThat(reports.get(reports.size() - 1)).containsExactly(13L, 13L);
     }
 
     @Test
@@ -445,6 +451,12 @@ class SandboxFilesWireTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertThat(files.download("/w/f", out)).isEqualTo(content.length);
         assertThat(out.toByteArray()).isEqualTo(content);
+
+        ByteArrayOutputStream asyncOut = new ByteArrayOutputStream();
+        assertThat(files.downloadAsync("/w/f", asyncOut, ReadOptions.range(ByteRange.of(10, 19)))
+                        .join())
+                .isEqualTo(10);
+        assertThat(asyncOut.toString(StandardCharsets.US_ASCII)).isEqualTo("0123456789");
 
         try (InputStream in = files.readStream("/w/f")) {
             assertThat(in.readAllBytes()).isEqualTo(content);
