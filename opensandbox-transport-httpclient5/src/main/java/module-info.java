@@ -7,12 +7,13 @@
  * JDK types of {@link io.opensandbox.api.spi.Transport} only.
  *
  * <p>Threads: a transport runs at most two I/O threads, one dispatcher thread and one timer thread, all daemon
- * threads named {@code opensandbox-hc5-...}; closing the transport ends them.
+ * threads named {@code opensandbox-hc5-...}; closing the transport ends them. Futures complete and body signals are
+ * delivered on the I/O threads, so callers must not block in their callbacks.
  *
  * <p>This module reads no system property and no environment variable of its own.
  */
 module io.opensandbox.transport.httpclient5 {
-    requires io.opensandbox.api;
+    requires transitive io.opensandbox.api;
     requires org.apache.httpcomponents.client5.httpclient5;
     requires org.apache.httpcomponents.core5.httpcore5;
     requires org.apache.httpcomponents.core5.httpcore5.h2;

@@ -15,6 +15,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.hc.client5.http.async.AsyncExecRuntime;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHeaders;
@@ -42,7 +44,8 @@ final class Exchange {
     private final ResponseBody body;
     private final AtomicReference<@Nullable IOException> abortReason = new AtomicReference<>();
     private final AtomicBoolean finished = new AtomicBoolean();
-    private final AtomicBoolean networkAborted = new AtomicBoolean();
+    private boolean networkAborted; // guarded by this
+    private @Nullable AsyncExecRuntime runtime; // guarded by this
     private volatile @Nullable Future<Void> httpFuture;
     private volatile @Nullable ScheduledFuture<?> headerTimer;
     private volatile boolean requestStarted;
@@ -76,11 +79,17 @@ final class Exchange {
             Optional<ByteBuffer> bytes = content.bytes();
             entity = bytes.isPresent()
                     ? new BytesEntity(bytes.get(), content.contentType())
-                    : new PublisherEntity(this, content.publisher(), content.contentLength(), content.contentType());
+                    : new PublisherEntity(
+                            this,
+                            content.publisher(),
+                            content.contentLength(),
+                            content.contentType(),
+                            request.idleTimeout().orElse(null),
+                            transport.timer());
         }
         long timeoutNanos = request.timeout().toNanos();
         headerTimer = transport.timer().schedule(this::headersTimedOut, timeoutNanos, TimeUnit.NANOSECONDS);
-        result.whenComplete((response, failure) -> {
+        CompletableFuture<TransportResponse> unused = result.whenComplete((response, failure) -> {
             ScheduledFuture<?> timer = headerTimer;
             if (timer != null) {
                 timer.cancel(false);
@@ -91,26 +100,34 @@ final class Exchange {
         });
         Future<Void> future;
         try {
-            future = transport.client().execute(new Producer(httpRequest, entity), body, new FutureCallback<>() {
-                @Override
-                public void completed(@Nullable Void nothing) {}
+            HttpClientContext context = HttpClientContext.create();
+            context.setAttribute(AbortHook.EXCHANGE, this);
+            future = transport
+                    .client()
+                    .execute(new Producer(httpRequest, entity), body, context, new FutureCallback<>() {
+                        @Override
+                        public void completed(@Nullable Void nothing) {}
 
-                @Override
-                public void failed(Exception cause) {
-                    onFailure(cause);
-                }
+                        @Override
+                        public void failed(Exception cause) {
+                            onFailure(cause);
+                        }
 
-                @Override
-                public void cancelled() {
-                    onFailure(new IOException("the exchange was aborted"));
-                }
-            });
+                        @Override
+                        public void cancelled() {
+                            onFailure(new IOException("the exchange was aborted"));
+                        }
+                    });
         } catch (RuntimeException e) {
             onFailure(e);
             return;
         }
         httpFuture = future;
-        if (abortReason.get() != null || networkAborted.get()) {
+        boolean aborted;
+        synchronized (this) {
+            aborted = networkAborted;
+        }
+        if (aborted) {
             future.cancel(true);
         }
     }
@@ -157,15 +174,39 @@ final class Exchange {
         abortNetwork();
     }
 
+    /**
+     * Called by {@link AbortHook} just before the request is written to a connected endpoint.
+     *
+     * @param execRuntime the runtime holding the endpoint
+     * @return {@code false} if the exchange was aborted already (the caller then discards the endpoint)
+     */
+    synchronized boolean attach(AsyncExecRuntime execRuntime) {
+        if (networkAborted) {
+            return false;
+        }
+        runtime = execRuntime;
+        requestStarted = true;
+        return true;
+    }
+
     /** Closes the connection of the exchange without signalling anyone (the subscriber cancelled). */
     void abortNetwork() {
-        if (networkAborted.compareAndSet(false, true)) {
-            Future<Void> future = httpFuture;
-            if (future != null) {
-                future.cancel(true);
-                LOG.debug("aborted {} {}", request.method(), request.uri().getPath());
+        AsyncExecRuntime attached;
+        synchronized (this) {
+            if (networkAborted) {
+                return;
             }
+            networkAborted = true;
+            attached = runtime;
         }
+        Future<Void> future = httpFuture;
+        if (future != null) {
+            future.cancel(true);
+        }
+        if (attached != null) {
+            attached.discardEndpoint(); // closes the connection even when the cancel above was lost
+        }
+        LOG.debug("aborted {} {}", request.method(), request.uri().getPath());
         finish();
     }
 
@@ -176,8 +217,8 @@ final class Exchange {
         }
     }
 
-    /** Hands the request to HttpClient and records that it was started, for the failure category. */
-    private final class Producer implements AsyncRequestProducer {
+    /** Hands the request and its body to HttpClient. */
+    private static final class Producer implements AsyncRequestProducer {
         private final BasicHttpRequest httpRequest;
         private final @Nullable AsyncEntityProducer entity;
 
@@ -188,7 +229,6 @@ final class Exchange {
 
         @Override
         public void sendRequest(RequestChannel channel, HttpContext context) throws HttpException, IOException {
-            requestStarted = true;
             channel.sendRequest(httpRequest, entity, context);
         }
 

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.config.TlsConfig;
+import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
@@ -35,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * The {@link Transport} on the asynchronous Apache HttpClient 5: HTTP/1.1, one pooled connection manager, a small
  * fixed number of I/O threads and one timer thread for the response-headers and idle timeouts. HttpClient's own
  * socket and response timeouts are switched off: they would also fire while a slow reader holds the input suspended.
+ *
+ * <p>The futures from {@link #send} complete, and response body signals arrive, on the transport's I/O threads:
+ * callers must hand blocking work to their own threads (as {@code PublisherInputStream} does) rather than block there.
  */
 public final class HttpClient5Transport implements Transport {
     private static final Logger LOG = LoggerFactory.getLogger(HttpClient5Transport.class);
@@ -45,15 +49,17 @@ public final class HttpClient5Transport implements Transport {
     private final Threads clientThreads;
     private final Threads timerThreads;
     private final Set<Exchange> exchanges = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean closed;
 
     private HttpClient5Transport(
             String name,
             CloseableHttpAsyncClient client,
             ScheduledThreadPoolExecutor timer,
             Threads clientThreads,
-            Threads timerThreads) {
+            Threads timerThreads,
+            AtomicBoolean closed) {
         this.name = name;
+        this.closed = closed;
         this.client = client;
         this.timer = timer;
         this.clientThreads = clientThreads;
@@ -84,6 +90,7 @@ public final class HttpClient5Transport implements Transport {
                 .build();
         Threads clientThreads = new Threads("io");
         Threads timerThreads = new Threads("timer");
+        AtomicBoolean closed = new AtomicBoolean();
         CloseableHttpAsyncClient client = HttpAsyncClients.custom()
                 .setConnectionManager(connections)
                 .setIOReactorConfig(IOReactorConfig.custom()
@@ -105,7 +112,16 @@ public final class HttpClient5Transport implements Transport {
                         .setExpectContinueEnabled(false)
                         .setHardCancellationEnabled(true)
                         .build())
+                .addExecInterceptorBefore(ChainElement.MAIN_TRANSPORT.name(), "opensandbox-abort", new AbortHook())
                 .setThreadFactory(clientThreads)
+                .setIoReactorExceptionCallback(failure -> {
+                    // An immediate shutdown closes the selectors under the I/O threads; what they report then is noise.
+                    if (closed.get()) {
+                        LOG.debug("I/O reactor failure while closing: {}", failure.toString());
+                    } else {
+                        LOG.warn("I/O reactor failure", failure);
+                    }
+                })
                 .setUserAgent(options.userAgent())
                 .disableRedirectHandling()
                 .disableAutomaticRetries()
@@ -117,7 +133,7 @@ public final class HttpClient5Transport implements Transport {
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, timerThreads);
         timer.setRemoveOnCancelPolicy(true);
         client.start();
-        return new HttpClient5Transport(name, client, timer, clientThreads, timerThreads);
+        return new HttpClient5Transport(name, client, timer, clientThreads, timerThreads, closed);
     }
 
     @Override

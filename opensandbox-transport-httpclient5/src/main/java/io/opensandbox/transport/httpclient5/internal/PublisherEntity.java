@@ -1,11 +1,16 @@
 package io.opensandbox.transport.httpclient5.internal;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.hc.core5.http.nio.AsyncEntityProducer;
 import org.apache.hc.core5.http.nio.DataStreamChannel;
@@ -14,7 +19,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A streamed request body: subscribes to the publisher once the request head is written and asks it for a buffer
  * only when fewer than {@link #PREFETCH} are queued or requested, so a slow connection slows the publisher instead of
- * filling memory. Chunked when the length is unknown; a known length is checked.
+ * filling memory. Chunked when the length is unknown; a known length is checked. With an idle timeout, a body that
+ * makes no progress for that long (the publisher owes a buffer, or the server takes none of the queued bytes) fails
+ * the exchange with a {@link SocketTimeoutException}.
  */
 final class PublisherEntity implements AsyncEntityProducer, Flow.Subscriber<ByteBuffer> {
     static final int PREFETCH = 4;
@@ -23,6 +30,8 @@ final class PublisherEntity implements AsyncEntityProducer, Flow.Subscriber<Byte
     private final Flow.Publisher<ByteBuffer> publisher;
     private final long contentLength;
     private final String contentType;
+    private final @Nullable Duration idleTimeout;
+    private final ScheduledExecutorService timer;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
     private Flow.@Nullable Subscription subscription;
@@ -33,12 +42,22 @@ final class PublisherEntity implements AsyncEntityProducer, Flow.Subscriber<Byte
     private boolean ended;
     private boolean cancelled;
     private long written;
+    private long lastProgress;
+    private @Nullable ScheduledFuture<?> idleCheck;
 
-    PublisherEntity(Exchange exchange, Flow.Publisher<ByteBuffer> publisher, long contentLength, String contentType) {
+    PublisherEntity(
+            Exchange exchange,
+            Flow.Publisher<ByteBuffer> publisher,
+            long contentLength,
+            String contentType,
+            @Nullable Duration idleTimeout,
+            ScheduledExecutorService timer) {
         this.exchange = exchange;
         this.publisher = publisher;
         this.contentLength = contentLength;
         this.contentType = contentType;
+        this.idleTimeout = idleTimeout;
+        this.timer = timer;
     }
 
     @Override
@@ -99,6 +118,13 @@ final class PublisherEntity implements AsyncEntityProducer, Flow.Subscriber<Byte
             this.channel = channel;
             subscribe = !started;
             started = true;
+            if (subscribe) {
+                lastProgress = System.nanoTime();
+                Duration idle = idleTimeout;
+                if (idle != null) {
+                    idleCheck = timer.schedule(this::checkIdle, idle.toNanos(), TimeUnit.NANOSECONDS);
+                }
+            }
         } finally {
             lock.unlock();
         }
@@ -123,6 +149,7 @@ final class PublisherEntity implements AsyncEntityProducer, Flow.Subscriber<Byte
                         }
                         ended = true;
                         end = true;
+                        cancelIdleCheckLocked();
                     }
                     break;
                 }
@@ -136,6 +163,9 @@ final class PublisherEntity implements AsyncEntityProducer, Flow.Subscriber<Byte
                     return;
                 }
                 written += n;
+                if (n > 0) {
+                    lastProgress = System.nanoTime();
+                }
                 if (contentLength >= 0 && written > contentLength) {
                     throw new IOException("the request body is longer than the " + contentLength + " bytes announced");
                 }
@@ -203,6 +233,7 @@ final class PublisherEntity implements AsyncEntityProducer, Flow.Subscriber<Byte
             }
             queue.add(buffer);
             outstanding = Math.max(0, outstanding - 1);
+            lastProgress = System.nanoTime();
             toWake = channel;
         } finally {
             lock.unlock();
@@ -246,6 +277,44 @@ final class PublisherEntity implements AsyncEntityProducer, Flow.Subscriber<Byte
         }
     }
 
+    /**
+     * Fails the exchange when neither the publisher nor the connection moved the body for the idle timeout: the
+     * publisher owed a buffer, or the server did not take the bytes queued for it.
+     */
+    private void checkIdle() {
+        Duration idle = idleTimeout;
+        if (idle == null) {
+            return;
+        }
+        long silent;
+        long sent;
+        lock.lock();
+        try {
+            idleCheck = null;
+            if (ended || cancelled) {
+                return;
+            }
+            silent = System.nanoTime() - lastProgress;
+            sent = written;
+            if (silent < idle.toNanos()) {
+                idleCheck = timer.schedule(this::checkIdle, idle.toNanos() - silent, TimeUnit.NANOSECONDS);
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        exchange.abort(new SocketTimeoutException(
+                "the request body made no progress for " + idle.toMillis() + " ms (" + sent + " bytes sent)"));
+    }
+
+    private void cancelIdleCheckLocked() {
+        ScheduledFuture<?> check = idleCheck;
+        if (check != null) {
+            check.cancel(false);
+            idleCheck = null;
+        }
+    }
+
     @Override
     public void failed(Exception cause) {
         releaseResources();
@@ -259,6 +328,7 @@ final class PublisherEntity implements AsyncEntityProducer, Flow.Subscriber<Byte
             boolean wasDone = complete || cancelled;
             cancelled = true;
             queue.clear();
+            cancelIdleCheckLocked();
             toCancel = wasDone ? null : subscription;
         } finally {
             lock.unlock();
