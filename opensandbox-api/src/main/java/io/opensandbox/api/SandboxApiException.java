@@ -22,7 +22,7 @@ public class SandboxApiException extends SandboxException {
      * @param requestId the request id, or {@code null}
      */
     public SandboxApiException(int statusCode, SandboxError error, @Nullable String requestId) {
-        super(new SandboxError(error.code(), "HTTP " + statusCode + ": " + error.message()), requestId, null);
+        super("HTTP " + statusCode + " " + describe(error, requestId), error, requestId, null);
         this.statusCode = statusCode;
     }
 

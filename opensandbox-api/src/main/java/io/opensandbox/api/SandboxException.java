@@ -26,8 +26,21 @@ public class SandboxException extends RuntimeException {
      * @param cause the underlying failure, or {@code null}
      */
     public SandboxException(SandboxError error, @Nullable String requestId, @Nullable Throwable cause) {
-        super(describe(Objects.requireNonNull(error, "error"), requestId), cause);
-        this.error = error;
+        this(describe(Objects.requireNonNull(error, "error"), requestId), error, requestId, cause);
+    }
+
+    /**
+     * Creates an exception with a message of the subtype's choosing.
+     *
+     * @param message the full message
+     * @param error the code and message
+     * @param requestId the server's request id, or {@code null}
+     * @param cause the underlying failure, or {@code null}
+     */
+    protected SandboxException(
+            String message, SandboxError error, @Nullable String requestId, @Nullable Throwable cause) {
+        super(message, cause);
+        this.error = Objects.requireNonNull(error, "error");
         this.requestId = requestId;
     }
 
@@ -41,7 +54,7 @@ public class SandboxException extends RuntimeException {
         this(new SandboxError(code, message), null, null);
     }
 
-    private static String describe(SandboxError error, @Nullable String requestId) {
+    static String describe(SandboxError error, @Nullable String requestId) {
         String text = error.code() + ": " + error.message();
         return requestId == null ? text : text + " (request id " + requestId + ")";
     }

@@ -9,6 +9,7 @@ import io.opensandbox.api.internal.ApiClient;
 import io.opensandbox.api.internal.Futures;
 import io.opensandbox.api.internal.Json;
 import io.opensandbox.api.internal.Urls;
+import io.opensandbox.api.spi.RequestBody;
 import io.opensandbox.api.spi.Transport;
 import io.opensandbox.lifecycle.internal.Wire;
 import java.net.URLEncoder;
@@ -118,7 +119,10 @@ final class LifecycleCalls {
         patch.keySet().forEach(LifecycleCalls::checkMetadataKey);
         Map<String, @Nullable String> body = new LinkedHashMap<>(patch);
         return await(
-                json(client.call("PATCH", sandboxPath(id) + "/metadata").json(body), Wire.Sandbox.class)
+                json(
+                                client.call("PATCH", sandboxPath(id) + "/metadata")
+                                        .body(RequestBody.ofBytes(Json.writeWithNulls(body), "application/json")),
+                                Wire.Sandbox.class)
                         .thenApply(Convert::sandbox),
                 "patch metadata of sandbox " + id);
     }

@@ -77,9 +77,11 @@ final class Readiness {
                     },
                     ForkJoinPool.commonPool());
         }
-        long left = Math.max(1, deadline - System.nanoTime());
+        // A probe may use what is left of the budget, and at least one polling interval, so the wait overshoots by
+        // at most one interval and the last probe still has time to report the real failure.
+        long budget = Math.max(deadline - System.nanoTime(), interval.toNanos());
         Duration probeTimeout = Duration.ofNanos(
-                Math.min(left, sandbox.connectionConfig().requestTimeout().toNanos()));
+                Math.min(budget, sandbox.connectionConfig().requestTimeout().toNanos()));
         ApiClient execd = sandbox.execdClient();
         return execd.call("GET", "/ping").timeout(probeTimeout).send().thenApply(response -> true);
     }

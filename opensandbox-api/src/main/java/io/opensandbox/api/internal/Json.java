@@ -25,7 +25,24 @@ public final class Json {
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
 
+    private static final ObjectMapper WITH_NULLS = MAPPER.copy().setSerializationInclusion(JsonInclude.Include.ALWAYS);
+
     private Json() {}
+
+    /**
+     * Serialises a value keeping {@code null}s, for bodies where {@code null} means something (JSON merge patch).
+     *
+     * @param value the value
+     * @return UTF-8 JSON
+     */
+    public static byte[] writeWithNulls(Object value) {
+        try {
+            return WITH_NULLS.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new SandboxInternalException(
+                    "could not serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
 
     /**
      * Serialises a value.

@@ -12,8 +12,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <ul>
  *   <li>{@link #send} completes when the response headers arrived, with the body not yet read. The request's
- *       {@link TransportRequest#timeout() timeout} bounds the wait for the headers (connecting and sending the
- *       body included); it never cuts a body that is still flowing.
+ *       {@link TransportRequest#timeout() timeout} bounds the wait for the headers (for a streamed upload,
+ *       counted from the end of the upload); it never cuts a body that is still flowing.
  *   <li>The response body is read through {@link TransportResponse#body()}, a single-subscriber
  *       {@link java.util.concurrent.Flow.Publisher} that delivers no more buffers than requested: an
  *       implementation reads from the network only as fast as the subscriber asks (backpressure) and never
@@ -23,10 +23,13 @@ import java.util.concurrent.CompletableFuture;
  *   <li>Cancelling the future returned by {@link #send}, cancelling the body subscription, or closing the
  *       response aborts the exchange; an aborted connection is never reused.
  *   <li>Failures are {@link java.io.IOException}s: {@link java.net.ConnectException} or
- *       {@link RequestNotSentException} when the request provably never reached the server,
+ *       {@link RequestNotSentException} when the request provably never reached the server (a connect timeout is
+ *       a {@code RequestNotSentException} whose cause is a {@code SocketTimeoutException}),
  *       {@link java.net.SocketTimeoutException} for every timeout, any other {@code IOException} for a broken
  *       exchange. A body that ends early (truncated, reset) fails with an {@code IOException}, never a normal
  *       completion.
+ *   <li>Futures may complete and body signals may arrive on the transport's I/O threads: consumers hand user code
+ *       to threads of their own.
  * </ul>
  *
  * <p>A transport passed to the SDK by the application is never closed by the SDK; one the SDK created through a

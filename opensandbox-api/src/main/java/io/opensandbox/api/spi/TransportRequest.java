@@ -84,8 +84,10 @@ public final class TransportRequest {
     }
 
     /**
-     * The longest wait for the response headers, from the call to {@link Transport#send} (connecting and sending
-     * the request body included). Never applied to the response body.
+     * The longest wait for the response headers: from the call to {@link Transport#send} for requests without a
+     * body or with an in-memory body; from the moment a streamed body was completely sent for streamed uploads,
+     * whose sending is bounded by {@link #idleTimeout()} instead, however long it takes. Never applied to the
+     * response body.
      *
      * @return the timeout
      */

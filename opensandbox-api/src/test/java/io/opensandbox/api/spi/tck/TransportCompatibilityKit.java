@@ -641,6 +641,73 @@ public abstract class TransportCompatibilityKit {
 
     @Test
     @Timeout(60)
+    void slowButFlowingUpload_outlastsTheRequestTimeout() throws Exception {
+        CompletableFuture<Long> received = new CompletableFuture<>();
+        TestServer server = server((request, response) -> {
+            received.complete((long) request.readBody().length);
+            response.send(200, JSON, "{}".getBytes(StandardCharsets.UTF_8));
+        });
+        int chunks = 12;
+        java.util.concurrent.ScheduledExecutorService ticks =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            Flow.Publisher<ByteBuffer> slow = subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
+                private int sent;
+                private long demand;
+                private boolean scheduled;
+
+                @Override
+                public synchronized void request(long n) {
+                    demand += n;
+                    next();
+                }
+
+                private synchronized void next() {
+                    if (scheduled || demand == 0) {
+                        return;
+                    }
+                    scheduled = true;
+                    ticks.schedule(this::emit, 100, TimeUnit.MILLISECONDS);
+                }
+
+                private void emit() {
+                    boolean last;
+                    synchronized (this) {
+                        scheduled = false;
+                        demand--;
+                        sent++;
+                        last = sent == chunks;
+                    }
+                    subscriber.onNext(ByteBuffer.wrap(new byte[1000]));
+                    if (last) {
+                        subscriber.onComplete();
+                    } else {
+                        next();
+                    }
+                }
+
+                @Override
+                public void cancel() {}
+            });
+            TransportRequest request = TransportRequest.newBuilder("POST", server.uri("/slow-upload"))
+                    .body(RequestBody.ofPublisher(slow, -1, "application/octet-stream"))
+                    .timeout(Duration.ofMillis(400))
+                    .idleTimeout(Duration.ofSeconds(5))
+                    .build();
+            try (TransportResponse response = await(transport.send(request), Duration.ofSeconds(30))) {
+                assertThat(response.statusCode())
+                        .as("an upload of ~1.2 s must not be cut by a 400 ms request timeout")
+                        .isEqualTo(200);
+                readAll(response);
+            }
+            assertThat(received.get(10, TimeUnit.SECONDS)).isEqualTo(chunks * 1000L);
+        } finally {
+            ticks.shutdownNow();
+        }
+    }
+
+    @Test
+    @Timeout(60)
     void upload_whosePublisherStalls_failsWithSocketTimeout() throws Exception {
         CompletableFuture<Throwable> serverSide = new CompletableFuture<>();
         TestServer server = server((request, response) -> {

@@ -87,8 +87,11 @@ final class Exchange {
                             request.idleTimeout().orElse(null),
                             transport.timer());
         }
-        long timeoutNanos = request.timeout().toNanos();
-        headerTimer = transport.timer().schedule(this::headersTimedOut, timeoutNanos, TimeUnit.NANOSECONDS);
+        if (!(entity instanceof PublisherEntity)) {
+            // A streamed body starts the clock when it has been sent (requestBodySent): its upload is bounded by
+            // the idle timeout, however long it takes.
+            startHeadersTimer();
+        }
         CompletableFuture<TransportResponse> unused = result.whenComplete((response, failure) -> {
             ScheduledFuture<?> timer = headerTimer;
             if (timer != null) {
@@ -129,6 +132,24 @@ final class Exchange {
         }
         if (aborted) {
             future.cancel(true);
+        }
+    }
+
+    /** Called once a streamed request body has been sent completely. */
+    void requestBodySent() {
+        startHeadersTimer();
+    }
+
+    private void startHeadersTimer() {
+        if (result.isDone()) {
+            return;
+        }
+        ScheduledFuture<?> timer = transport
+                .timer()
+                .schedule(this::headersTimedOut, request.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        headerTimer = timer;
+        if (result.isDone()) {
+            timer.cancel(false);
         }
     }
 

@@ -28,7 +28,10 @@ final class Failures {
         }
         String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         if (cause instanceof ConnectTimeoutException || (cause instanceof SocketTimeoutException && !requestStarted)) {
-            return withCause(new SocketTimeoutException("connect timed out: " + message), cause);
+            // a timeout, and provably not sent: the cause says which, the class lets a retry happen safely
+            return new RequestNotSentException(
+                    "connect timed out: " + message,
+                    withCause(new SocketTimeoutException("connect timed out: " + message), cause));
         }
         if (cause instanceof SocketTimeoutException) {
             return withCause(new SocketTimeoutException(message), cause);

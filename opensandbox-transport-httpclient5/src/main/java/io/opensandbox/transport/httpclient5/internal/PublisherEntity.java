@@ -179,6 +179,7 @@ final class PublisherEntity implements AsyncEntityProducer, Flow.Subscriber<Byte
         }
         if (end) {
             channel.endStream();
+            exchange.requestBodySent();
         } else {
             requestMore();
         }

@@ -24,9 +24,9 @@ class FailuresTest {
     }
 
     @Test
-    void connectTimeout_becomesASocketTimeout() {
+    void connectTimeout_isNotSent_withTheTimeoutAsCause() {
         IOException mapped = Failures.map(new ConnectTimeoutException("slow"), false);
-        assertThat(mapped.getClass()).isEqualTo(SocketTimeoutException.class);
+        assertThat(mapped).isInstanceOf(RequestNotSentException.class).hasCauseInstanceOf(SocketTimeoutException.class);
     }
 
     @Test

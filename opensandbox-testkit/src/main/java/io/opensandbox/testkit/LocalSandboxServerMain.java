@@ -1,0 +1,73 @@
+package io.opensandbox.testkit;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Command-line entry point: {@code java -jar opensandbox-testkit-VERSION-server.jar [--port P] [--api-key K]
+ * [--grace-period-ms N] [--ping-interval-ms N] [--unisolated]}. Prints the domain it listens on and runs until
+ * SIGTERM or Ctrl-C.
+ */
+public final class LocalSandboxServerMain {
+
+    private LocalSandboxServerMain() {}
+
+    /**
+     * Runs the server until the JVM is asked to stop.
+     *
+     * @param args the command-line options
+     * @throws InterruptedException if the main thread is interrupted while waiting
+     */
+    public static void main(String[] args) throws InterruptedException {
+        LocalSandboxServer.Builder builder = LocalSandboxServer.builder();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--port":
+                    builder.port(Integer.parseInt(value(args, ++i, arg)));
+                    break;
+                case "--api-key":
+                    builder.apiKey(value(args, ++i, arg));
+                    break;
+                case "--grace-period-ms":
+                    builder.gracePeriod(Duration.ofMillis(Long.parseLong(value(args, ++i, arg))));
+                    break;
+                case "--ping-interval-ms":
+                    builder.pingInterval(Duration.ofMillis(Long.parseLong(value(args, ++i, arg))));
+                    break;
+                case "--unisolated":
+                    builder.isolation(LocalSandboxServer.Isolation.UNISOLATED);
+                    break;
+                case "--help":
+                case "-h":
+                    System.out.println("Usage: java -jar opensandbox-testkit-server.jar [--port P] [--api-key K]"
+                            + " [--grace-period-ms N] [--ping-interval-ms N] [--unisolated]");
+                    return;
+                default:
+                    System.err.println("Unknown option " + arg + " (try --help)");
+                    System.exit(2);
+                    return;
+            }
+        }
+        LocalSandboxServer server = builder.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "opensandbox-testkit-shutdown"));
+        System.out.println("OpenSandbox local server listening on " + server.domain());
+        System.out.flush();
+        stopped.await();
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            System.err.println("Missing value for " + option);
+            System.exit(2);
+        }
+        return args[i];
+    }
+}

@@ -1,0 +1,17 @@
+package io.opensandbox.testkit.internal;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/** Settings of one server, fixed at start. */
+public record ServerConfig(
+        int port,
+        @Nullable String apiKey,
+        Duration gracePeriod,
+        Duration pingInterval,
+        Path rootDirectory,
+        boolean deleteRootOnClose,
+        boolean unisolated,
+        Duration minimumTimeout,
+        Duration reaperInterval) {}
