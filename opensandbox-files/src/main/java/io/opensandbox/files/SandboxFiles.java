@@ -94,7 +94,11 @@ public final class SandboxFiles {
     private static final int CHUNK = 128 * 1024;
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
     private static final FileMode DEFAULT_DIRECTORY_MODE = FileMode.ofOctal(0755);
-    /** The transport's response timeout includes sending the body; for uploads without a limit it must be huge. */
+    /**
+     * The transport's response-headers timeout for uploads when the caller set no limit. The module's own timers
+     * bound the wait instead (overall limit, and idle timeout plus 1 s per 50 MiB once the body was sent); transports
+     * that start this timer before the body was sent would otherwise cut long uploads.
+     */
     private static final Duration NO_LIMIT = Duration.ofDays(7);
 
     private static final JavaType INFO_MAP =
@@ -238,7 +242,7 @@ public final class SandboxFiles {
         try {
             call = api.call("POST", "/files/upload")
                     .body(RequestBody.ofPublisher(publisher, body.length(), body.contentType()))
-                    // the transport's response timeout covers sending the body: our own timer enforces the limit
+                    // our own timers enforce the limits; the transport's is a backstop
                     .timeout(
                             options.timeout().map(limit -> limit.plusSeconds(5)).orElse(NO_LIMIT))
                     .idleTimeout(idle);

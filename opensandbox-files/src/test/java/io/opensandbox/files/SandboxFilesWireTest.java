@@ -280,7 +280,8 @@ class SandboxFilesWireTest {
                 .isInstanceOfSatisfying(FileTooLargeException.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(413);
                     assertThat(e.error().code()).isEqualTo("PAYLOAD_TOO_LARGE");
-                    assertThat(e.error().message()).isEqualTo("HTTP 413: body exceeds 1 MiB");
+                    assertThat(e.error().message()).isEqualTo("body exceeds 1 MiB");
+                    assertThat(e).hasMessageContaining("HTTP 413");
                     assertThat(e.requestId()).hasValue("req-413");
                 });
     }

@@ -30,7 +30,7 @@ public final class FileErrors {
             return failure;
         }
         int status = api.statusCode();
-        SandboxError error = serverError(api.error(), status);
+        SandboxError error = api.error();
         @Nullable String requestId = api.requestId().orElse(null);
         SandboxException refined;
         if (status == 416) {
@@ -51,12 +51,5 @@ public final class FileErrors {
         String code = error.code().toUpperCase(Locale.ROOT);
         return code.contains("PERMISSION")
                 || error.message().toLowerCase(Locale.ROOT).contains("permission denied");
-    }
-
-    /** Undoes the {@code "HTTP nnn: "} prefix {@link SandboxApiException} put before the server's message. */
-    private static SandboxError serverError(SandboxError error, int status) {
-        String prefix = "HTTP " + status + ": ";
-        String message = error.message();
-        return message.startsWith(prefix) ? new SandboxError(error.code(), message.substring(prefix.length())) : error;
     }
 }
