@@ -48,7 +48,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -502,6 +505,36 @@ class SandboxFilesWireTest {
                         WriteOptions.builder().timeout(Duration.ofMillis(300)).build()))
                 .isInstanceOf(SandboxTimeoutException.class)
                 .hasMessageContaining("time limit");
+    }
+
+    @Test
+    void downloadAsync_cancelledMidWay_abortsAndLeavesNothingBehind(@TempDir Path dir) throws Exception {
+        server.stubFor(get(urlPathEqualTo(PREFIX + "/files/download"))
+                .willReturn(aResponse().withBody(new byte[200_000]).withChunkedDribbleDelay(20, 10_000)));
+        CountDownLatch started = new CountDownLatch(1);
+        Path target = dir.resolve("cancelled.bin");
+
+        CompletableFuture<Long> download = files.downloadAsync(
+                "/w/slow",
+                target,
+                ReadOptions.builder()
+                        .listener((done, total) -> started.countDown())
+                        .build());
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(download.cancel(true)).isTrue();
+
+        // the worker notices the abort, deletes its temporary file and ends; bounded wait
+        for (int i = 0; i < 100 && directoryHasFiles(dir); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(directoryHasFiles(dir)).isFalse();
+        assertThat(target).doesNotExist();
+    }
+
+    private static boolean directoryHasFiles(Path dir) throws IOException {
+        try (var listing = Files.list(dir)) {
+            return listing.findAny().isPresent();
+        }
     }
 
     private SandboxFiles filesWithTimeouts(Duration requestTimeout, Duration idleTimeout) {
