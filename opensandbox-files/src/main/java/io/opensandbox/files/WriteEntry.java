@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -136,8 +137,8 @@ public final class WriteEntry {
      *
      * @return the length, or empty when unknown
      */
-    public java.util.OptionalLong knownLength() {
-        return content.length < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(content.length);
+    public OptionalLong knownLength() {
+        return content.length < 0 ? OptionalLong.empty() : OptionalLong.of(content.length);
     }
 
     /**
