@@ -1,0 +1,1142 @@
+package io.opensandbox.files;
+
+import com.fasterxml.jackson.databind.JavaType;
+import io.opensandbox.api.ConnectionConfig;
+import io.opensandbox.api.Endpoint;
+import io.opensandbox.api.InvalidArgumentException;
+import io.opensandbox.api.NotFoundException;
+import io.opensandbox.api.SandboxError;
+import io.opensandbox.api.SandboxException;
+import io.opensandbox.api.SandboxHandle;
+import io.opensandbox.api.SandboxTimeoutException;
+import io.opensandbox.api.StreamBrokenException;
+import io.opensandbox.api.internal.ApiClient;
+import io.opensandbox.api.internal.ErrorMapper;
+import io.opensandbox.api.internal.Futures;
+import io.opensandbox.api.internal.InputStreamPublisher;
+import io.opensandbox.api.internal.Json;
+import io.opensandbox.api.internal.PublisherInputStream;
+import io.opensandbox.api.internal.Urls;
+import io.opensandbox.api.spi.RequestBody;
+import io.opensandbox.api.spi.TransportResponse;
+import io.opensandbox.files.internal.DownloadStream;
+import io.opensandbox.files.internal.FileErrors;
+import io.opensandbox.files.internal.IoThreads;
+import io.opensandbox.files.internal.Multipart;
+import io.opensandbox.files.internal.PartsInputStream;
+import io.opensandbox.files.internal.RemotePaths;
+import io.opensandbox.files.internal.Transfer;
+import io.opensandbox.files.internal.Wire;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Every file and directory operation of a sandbox, through its execd endpoint. Thread-safe; cheap to create.
+ *
+ * <pre>{@code
+ * SandboxFiles files = SandboxFiles.of(sandbox);
+ * files.writeFiles(List.of(
+ *         WriteEntry.of("/workspace/data.csv", Path.of("data.csv")),
+ *         WriteEntry.builder("/workspace/run.sh").content("echo hi\n").mode(FileMode.of("755")).build()));
+ * files.download("/workspace/model.bin", Path.of("model.bin"));
+ * }</pre>
+ *
+ * <h2>Paths</h2>
+ *
+ * Every path inside the sandbox must be absolute, without control characters; anything else fails with
+ * {@link InvalidArgumentException} before a request is sent. Paths travel percent-encoded (RFC 3986), so spaces,
+ * {@code &}, {@code #}, {@code %}, {@code +} and non-ASCII names arrive intact.
+ *
+ * <h2>Transfers</h2>
+ *
+ * Uploads and downloads stream: memory use does not depend on the file size. An upload whose every part has a
+ * known size ({@code String}, {@code byte[]}, {@link Path}, a stream with a declared length) is sent with a
+ * {@code Content-Length}, otherwise chunked. Transfers are bounded by the connection config's stream idle timeout
+ * (no byte moved for that long) and by the optional overall time limit of {@link WriteOptions} and
+ * {@link ReadOptions}; the config's request timeout only bounds the wait for a download's response headers. An
+ * upload never reports success unless every byte of every source was read and sent and execd answered with
+ * success: a source that fails, ends early or grows aborts the request.
+ *
+ * <h2>Errors</h2>
+ *
+ * Every failure is a {@link SandboxException}: {@link NotFoundException} for a missing file,
+ * {@link PermissionDeniedException}, {@link RangeNotSatisfiableException}, {@link FileTooLargeException} (413),
+ * {@link InvalidArgumentException} for bad arguments, {@link SandboxTimeoutException} for timeouts,
+ * {@link StreamBrokenException} for a transfer cut mid-way; other server errors keep execd's code (see
+ * {@link FileErrorCodes}) and message.
+ */
+public final class SandboxFiles {
+    private static final int CHUNK = 128 * 1024;
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
+    private static final FileMode DEFAULT_DIRECTORY_MODE = FileMode.ofOctal(0755);
+    /**
+     * The transport's response-headers timeout for uploads when the caller set no limit. The module's own timers
+     * bound the wait instead (overall limit, and idle timeout plus 1 s per 50 MiB once the body was sent); transports
+     * that start this timer before the body was sent would otherwise cut long uploads.
+     */
+    private static final Duration NO_LIMIT = Duration.ofDays(7);
+
+    private static final JavaType INFO_MAP =
+            Json.MAPPER.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Wire.FileInfo.class);
+    private static final JavaType INFO_LIST =
+            Json.MAPPER.getTypeFactory().constructCollectionType(List.class, Wire.FileInfo.class);
+    private static final JavaType REPLACE_MAP =
+            Json.MAPPER.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Wire.ReplaceResult.class);
+
+    private final SandboxHandle handle;
+    private volatile @Nullable ApiClient client;
+
+    private SandboxFiles(SandboxHandle handle) {
+        this.handle = handle;
+    }
+
+    /**
+     * The files of a sandbox. The execd endpoint is resolved on the first call, not here.
+     *
+     * @param sandbox the sandbox, or any handle to one
+     * @return the files API
+     */
+    public static SandboxFiles of(SandboxHandle sandbox) {
+        return new SandboxFiles(Objects.requireNonNull(sandbox, "sandbox"));
+    }
+
+    private ApiClient client() {
+        ApiClient result = client;
+        if (result == null) {
+            synchronized (this) {
+                result = client;
+                if (result == null) {
+                    ConnectionConfig config = handle.connectionConfig();
+                    Endpoint endpoint = handle.endpoint(SandboxHandle.EXECD_PORT);
+                    result = new ApiClient(
+                            handle.transport(), config, endpoint.baseUrl(config.protocol()), endpoint.headers());
+                    client = result;
+                }
+            }
+        }
+        return result;
+    }
+
+    // ------------------------------------------------------------------------------------------------ writing
+
+    /**
+     * Writes one text file, encoded as UTF-8.
+     *
+     * @param path the absolute path in the sandbox; parent directories are created, an existing file is replaced
+     * @param text the content
+     */
+    public void writeFile(String path, String text) {
+        writeFiles(List.of(WriteEntry.of(path, Objects.requireNonNull(text, "text"))));
+    }
+
+    /**
+     * Writes one binary file.
+     *
+     * @param path the absolute path in the sandbox; parent directories are created, an existing file is replaced
+     * @param bytes the content
+     */
+    public void writeFile(String path, byte[] bytes) {
+        writeFiles(List.of(WriteEntry.of(path, Objects.requireNonNull(bytes, "bytes"))));
+    }
+
+    /**
+     * Writes one file.
+     *
+     * @param entry the path, content and permissions
+     */
+    public void writeFile(WriteEntry entry) {
+        writeFiles(List.of(Objects.requireNonNull(entry, "entry")));
+    }
+
+    /**
+     * Writes several files in one multipart request.
+     *
+     * @param entries the files, at least one, each path at most once
+     * @throws InvalidArgumentException for a bad path, a duplicate path, mode {@code 000} or an unreadable local
+     *     file, before anything is sent
+     * @throws SandboxException if the upload failed; then nothing is reported as written, though execd may have
+     *     written the files that arrived before the failure
+     */
+    public void writeFiles(List<WriteEntry> entries) {
+        writeFiles(entries, WriteOptions.defaults());
+    }
+
+    /**
+     * Writes several files in one multipart request, with a progress listener and an optional time limit.
+     *
+     * @param entries the files, at least one, each path at most once
+     * @param options the listener and time limit
+     * @throws InvalidArgumentException for a bad argument, before anything is sent
+     * @throws SandboxException if the upload failed
+     */
+    public void writeFiles(List<WriteEntry> entries, WriteOptions options) {
+        Futures.await(writeFilesAsync(entries, options), "POST /files/upload");
+    }
+
+    /**
+     * Starts writing several files in one multipart request. Cancelling the future aborts the upload.
+     *
+     * @param entries the files, at least one, each path at most once
+     * @param options the listener and time limit
+     * @return a future completed when execd confirmed the write, or failed with a {@link SandboxException}
+     * @throws InvalidArgumentException for a bad argument, before anything is sent
+     */
+    public CompletableFuture<Void> writeFilesAsync(List<WriteEntry> entries, WriteOptions options) {
+        Objects.requireNonNull(options, "options");
+        Multipart body = multipart(entries);
+        String what =
+                entries.size() == 1 ? "upload of " + entries.get(0).path() : "upload of " + entries.size() + " files";
+        long contentTotal = body.contentLength();
+        TransferListener listener = options.listener();
+        ApiClient api;
+        try {
+            api = client();
+        } catch (RuntimeException e) {
+            closeQuietly(new PartsInputStream(body.segments(), done -> {}));
+            throw e;
+        }
+        Transfer transfer = new Transfer(what, options.timeout().orElse(null));
+        long[] sent = new long[1];
+        Duration idle = api.config().streamIdleTimeout();
+        PartsInputStream parts = new PartsInputStream(
+                body.segments(),
+                done -> {
+                    sent[0] = done;
+                    listener.onProgress(done, contentTotal);
+                },
+                () -> {
+                    Duration answer = answerWindow(idle, sent[0]);
+                    transfer.expireAfter(
+                            answer,
+                            "execd did not answer within " + answer.toSeconds() + " s after the whole body was"
+                                    + " sent (the stream idle timeout plus 1 s per 50 MiB it must copy)");
+                });
+        InputStreamPublisher publisher = new InputStreamPublisher(parts, CHUNK, IoThreads.WORKERS, total -> {});
+        CompletableFuture<ApiClient.Response> exchange;
+        ApiClient.Call call;
+        try {
+            call = api.call("POST", "/files/upload")
+                    .body(RequestBody.ofPublisher(publisher, body.length(), body.contentType()))
+                    // our own timers enforce the limits; the transport's is a backstop
+                    .timeout(
+                            options.timeout().map(limit -> limit.plusSeconds(5)).orElse(NO_LIMIT))
+                    .idleTimeout(idle);
+            exchange = call.send();
+        } catch (RuntimeException e) {
+            transfer.finish();
+            closeQuietly(parts);
+            throw e;
+        }
+        transfer.onAbort(() -> exchange.cancel(true));
+        CompletableFuture<Void> result = exchange.handle((response, failure) -> {
+            transfer.finish();
+            IoThreads.WORKERS.execute(() -> closeQuietly(parts));
+            if (transfer.timedOut()) {
+                throw transfer.timeoutException(failure == null ? null : ErrorMapper.unwrap(failure));
+            }
+            Exception sourceFailure = parts.failure();
+            if (sourceFailure != null) {
+                throw new StreamBrokenException(
+                        what + " was aborted because reading its content failed: " + sourceFailure.getMessage()
+                                + "; execd may hold a partial file",
+                        sourceFailure);
+            }
+            if (failure != null) {
+                throw FileErrors.refine(ErrorMapper.fromFailure(failure, call.describe()));
+            }
+            if (!parts.ended()) {
+                throw new StreamBrokenException(
+                        what + ": execd answered before the whole body was sent; the files may be incomplete", null);
+            }
+            return null;
+        });
+        CompletableFuture<?> unused = result.whenComplete((ignored, failure) -> {
+            if (result.isCancelled()) {
+                transfer.abort();
+            }
+        });
+        return result;
+    }
+
+    /**
+     * How long execd may take to answer once the whole upload was sent: it copies the upload from its temporary
+     * file before answering, so the stream idle timeout plus one second per 50 MiB.
+     */
+    static Duration answerWindow(Duration idle, long contentBytes) {
+        return idle.plusSeconds(contentBytes / (50L * 1024 * 1024));
+    }
+
+    private static Multipart multipart(List<WriteEntry> entries) {
+        if (entries == null || entries.isEmpty()) {
+            throw new InvalidArgumentException("writeFiles needs at least one entry", null);
+        }
+        List<String> paths = new ArrayList<>(entries.size());
+        for (WriteEntry entry : entries) {
+            Objects.requireNonNull(entry, "entries must not contain null");
+            paths.add(RemotePaths.check(entry.path(), "path"));
+            entry.mode().ifPresent(SandboxFiles::checkSendable);
+        }
+        RemotePaths.checkDistinct(paths, "path");
+        Multipart body = new Multipart(Multipart.newBoundary());
+        for (WriteEntry entry : entries) {
+            Object source = entry.source();
+            long length = entry.knownLength().orElse(-1);
+            if (source instanceof Path file) {
+                length = localSize(file);
+            }
+            Integer mode = entry.mode().map(m -> Wire.modeToWire(m.bits())).orElse(null);
+            byte[] metadata = Json.write(new Wire.UploadMetadata(
+                    entry.path(), entry.owner().orElse(null), entry.group().orElse(null), mode));
+            body.add(metadata, RemotePaths.partFilename(entry.path()), source, length, entry.path());
+        }
+        return body.finish();
+    }
+
+    private static long localSize(Path file) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new InvalidArgumentException(
+                        "local file " + file + " does not exist or is not a regular file", null);
+            }
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new InvalidArgumentException("cannot read the size of local file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkSendable(FileMode mode) {
+        if (mode.bits() == 0) {
+            throw new InvalidArgumentException(
+                    "mode 000 cannot be set through execd: it reads 0 as 'leave the mode unchanged'", null);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ reading
+
+    /**
+     * Reads a text file as UTF-8.
+     *
+     * @param path the absolute path
+     * @return the content
+     * @throws NotFoundException if the file does not exist
+     */
+    public String readFile(String path) {
+        return readFile(path, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads a text file in a charset.
+     *
+     * @param path the absolute path
+     * @param charset the charset
+     * @return the content
+     * @throws NotFoundException if the file does not exist
+     */
+    public String readFile(String path, Charset charset) {
+        Objects.requireNonNull(charset, "charset");
+        return new String(readBytes(path, ReadOptions.defaults()), charset);
+    }
+
+    /**
+     * Reads a whole file into memory. For large files prefer {@link #download(String, Path)} or
+     * {@link #readStream(String)}.
+     *
+     * @param path the absolute path
+     * @return the content
+     * @throws NotFoundException if the file does not exist
+     */
+    public byte[] readBytes(String path) {
+        return readBytes(path, ReadOptions.defaults());
+    }
+
+    /**
+     * Reads a range of a file into memory.
+     *
+     * @param path the absolute path
+     * @param range the bytes wanted
+     * @return the content of the range (shorter when the file ends inside it)
+     * @throws RangeNotSatisfiableException if the range starts past the end of the file
+     */
+    public byte[] readBytes(String path, ByteRange range) {
+        return readBytes(path, ReadOptions.range(Objects.requireNonNull(range, "range")));
+    }
+
+    /**
+     * Reads a file, or a range of it, into memory.
+     *
+     * @param path the absolute path
+     * @param options the range, listener and time limit
+     * @return the content
+     * @throws InvalidArgumentException if the content is too large for a byte array
+     */
+    public byte[] readBytes(String path, ReadOptions options) {
+        try (DownloadStream stream = open(path, options)) {
+            long total = stream.total();
+            if (total > MAX_ARRAY) {
+                throw new InvalidArgumentException(
+                        path + " is " + total + " bytes, too large for a byte array; use download(...) or"
+                                + " readStream(...)",
+                        null);
+            }
+            try {
+                if (total >= 0) {
+                    byte[] content = new byte[(int) total];
+                    int filled = 0;
+                    while (filled < content.length) {
+                        int n = stream.read(content, filled, content.length - filled);
+                        if (n < 0) {
+                            break;
+                        }
+                        filled += n;
+                    }
+                    if (filled != content.length || stream.read() >= 0) {
+                        throw new StreamBrokenException(
+                                "download of " + path + " delivered " + filled + " bytes instead of " + total, null);
+                    }
+                    return content;
+                }
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                stream.transferTo(out);
+                return out.toByteArray();
+            } catch (IOException e) {
+                throw readFailure(path, e);
+            }
+        }
+    }
+
+    /**
+     * Opens a file for streaming reads. Read it to the end or close it: closing early aborts the download. Read
+     * failures are {@link IOException}s ({@link SocketTimeoutException} for the idle timeout and the time limit).
+     *
+     * @param path the absolute path
+     * @return the content, read from the network as it is consumed, with bounded read-ahead
+     * @throws NotFoundException if the file does not exist
+     */
+    public InputStream readStream(String path) {
+        return readStream(path, ReadOptions.defaults());
+    }
+
+    /**
+     * Opens a file, or a range of it, for streaming reads.
+     *
+     * @param path the absolute path
+     * @param options the range, listener and time limit (which runs until the stream is closed or read to its end)
+     * @return the content; close it
+     * @throws RangeNotSatisfiableException if the range starts past the end of the file
+     */
+    public InputStream readStream(String path, ReadOptions options) {
+        return open(path, options);
+    }
+
+    /**
+     * Downloads a file to a local path. The content goes to a temporary file next to the target, which is moved
+     * into place only once complete: a failed download never leaves a truncated file under the target's name.
+     *
+     * @param path the absolute path in the sandbox
+     * @param target the local file, replaced if it exists; its directory must exist
+     * @return the number of bytes written
+     */
+    public long download(String path, Path target) {
+        return download(path, target, ReadOptions.defaults());
+    }
+
+    /**
+     * Downloads a file, or a range of it, to a local path.
+     *
+     * @param path the absolute path in the sandbox
+     * @param target the local file, replaced if it exists; its directory must exist
+     * @param options the range, listener and time limit
+     * @return the number of bytes written
+     */
+    public long download(String path, Path target, ReadOptions options) {
+        Objects.requireNonNull(options, "options");
+        RemotePaths.check(path, "path");
+        Path local = checkTarget(target);
+        Transfer transfer =
+                new Transfer("download of " + path, options.timeout().orElse(null));
+        return downloadToPath(path, local, options, transfer);
+    }
+
+    /**
+     * Downloads a file to an output stream, which is written to but not closed.
+     *
+     * @param path the absolute path in the sandbox
+     * @param out where the content goes
+     * @return the number of bytes written
+     */
+    public long download(String path, OutputStream out) {
+        return download(path, out, ReadOptions.defaults());
+    }
+
+    /**
+     * Downloads a file, or a range of it, to an output stream, which is written to but not closed.
+     *
+     * @param path the absolute path in the sandbox
+     * @param out where the content goes
+     * @param options the range, listener and time limit
+     * @return the number of bytes written
+     */
+    public long download(String path, OutputStream out, ReadOptions options) {
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(options, "options");
+        RemotePaths.check(path, "path");
+        return downloadToStream(
+                path,
+                out,
+                options,
+                new Transfer("download of " + path, options.timeout().orElse(null)));
+    }
+
+    /**
+     * Starts downloading a file, or a range of it, to an output stream, on an SDK worker thread. The stream is
+     * written to but not closed. Cancelling the future aborts the download.
+     *
+     * @param path the absolute path in the sandbox
+     * @param out where the content goes; written from the worker thread only
+     * @param options the range, listener and time limit
+     * @return a future completed with the number of bytes written
+     */
+    public CompletableFuture<Long> downloadAsync(String path, OutputStream out, ReadOptions options) {
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(options, "options");
+        RemotePaths.check(path, "path");
+        Transfer transfer =
+                new Transfer("download of " + path, options.timeout().orElse(null));
+        return runAsync(transfer, () -> downloadToStream(path, out, options, transfer));
+    }
+
+    private static CompletableFuture<Long> runAsync(Transfer transfer, Supplier<Long> work) {
+        CompletableFuture<Long> result = new CompletableFuture<>();
+        CompletableFuture<?> unused = result.whenComplete((ignored, failure) -> {
+            if (result.isCancelled()) {
+                transfer.abort();
+            }
+        });
+        try {
+            IoThreads.WORKERS.execute(() -> {
+                try {
+                    result.complete(work.get());
+                } catch (Throwable failure) {
+                    result.completeExceptionally(failure);
+                }
+            });
+        } catch (RuntimeException e) {
+            transfer.finish();
+            throw e;
+        }
+        return result;
+    }
+
+    private long downloadToStream(String path, OutputStream out, ReadOptions options, Transfer transfer) {
+        try (DownloadStream stream = open(path, options, transfer)) {
+            long count = 0;
+            while (true) {
+                ByteBuffer buffer;
+                try {
+                    buffer = stream.nextBuffer();
+                } catch (IOException e) {
+                    throw readFailure(path, e);
+                }
+                if (buffer == null) {
+                    return count;
+                }
+                int n = buffer.remaining();
+                try {
+                    if (buffer.hasArray()) {
+                        out.write(buffer.array(), buffer.arrayOffset() + buffer.position(), n);
+                    } else {
+                        byte[] copy = new byte[n];
+                        buffer.get(copy);
+                        out.write(copy);
+                    }
+                } catch (IOException e) {
+                    throw localFailure("writing to the output stream", e);
+                }
+                count += n;
+            }
+        }
+    }
+
+    /**
+     * Starts downloading a file to a local path, on an SDK worker thread. Cancelling the future aborts the
+     * download; the target is then left untouched.
+     *
+     * @param path the absolute path in the sandbox
+     * @param target the local file, replaced if it exists; its directory must exist
+     * @param options the range, listener and time limit
+     * @return a future completed with the number of bytes written
+     */
+    public CompletableFuture<Long> downloadAsync(String path, Path target, ReadOptions options) {
+        Objects.requireNonNull(options, "options");
+        RemotePaths.check(path, "path");
+        Path local = checkTarget(target);
+        Transfer transfer =
+                new Transfer("download of " + path, options.timeout().orElse(null));
+        return runAsync(transfer, () -> downloadToPath(path, local, options, transfer));
+    }
+
+    private static Path checkTarget(Path target) {
+        Objects.requireNonNull(target, "target");
+        Path absolute = target.toAbsolutePath();
+        Path parent = absolute.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new InvalidArgumentException("the directory of " + target + " does not exist", null);
+        }
+        if (Files.isDirectory(absolute)) {
+            throw new InvalidArgumentException(target + " is a directory; pass the path of the file to write", null);
+        }
+        return absolute;
+    }
+
+    private long downloadToPath(String path, Path target, ReadOptions options, Transfer transfer) {
+        Path parent = Objects.requireNonNull(target.getParent());
+        Path temp;
+        try {
+            temp = Files.createTempFile(parent, "." + target.getFileName() + ".", ".part");
+        } catch (IOException e) {
+            transfer.finish();
+            throw localFailure("creating a temporary file in " + parent, e);
+        }
+        boolean moved = false;
+        try (DownloadStream stream = open(path, options, transfer)) {
+            long count = copy(stream, path, temp);
+            move(temp, target);
+            moved = true;
+            return count;
+        } catch (IOException e) {
+            throw localFailure("writing " + target, e);
+        } finally {
+            if (!moved) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // best effort: a leftover .part file is visible and harmless
+                }
+            }
+        }
+    }
+
+    private static long copy(DownloadStream stream, String path, Path temp) throws IOException {
+        long count = 0;
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            while (true) {
+                ByteBuffer buffer;
+                try {
+                    buffer = stream.nextBuffer();
+                } catch (IOException e) {
+                    throw readFailure(path, e);
+                }
+                if (buffer == null) {
+                    return count;
+                }
+                try {
+                    while (buffer.hasRemaining()) {
+                        count += channel.write(buffer);
+                    }
+                } catch (IOException e) {
+                    throw localFailure("writing " + temp, e);
+                }
+            }
+        }
+    }
+
+    private static void move(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private DownloadStream open(String path, ReadOptions options) {
+        Objects.requireNonNull(options, "options");
+        RemotePaths.check(path, "path");
+        return open(
+                path,
+                options,
+                new Transfer("download of " + path, options.timeout().orElse(null)));
+    }
+
+    private DownloadStream open(String path, ReadOptions options, Transfer transfer) {
+        RemotePaths.check(path, "path");
+        ApiClient api;
+        try {
+            api = client();
+        } catch (RuntimeException e) {
+            transfer.finish();
+            throw e;
+        }
+        ByteRange range = options.byteRange().orElse(null);
+        ApiClient.Call call = api.call("GET", "/files/download" + Urls.query().add("path", path));
+        if (range != null) {
+            call.header("Range", range.toHeaderValue());
+        }
+        CompletableFuture<TransportResponse> exchange = call.open();
+        transfer.onAbort(() -> {
+            exchange.cancel(true);
+            CompletableFuture<?> unused = exchange.thenAccept(TransportResponse::close);
+        });
+        TransportResponse response;
+        try {
+            response = Futures.await(exchange, call.describe());
+        } catch (SandboxException e) {
+            transfer.finish();
+            if (transfer.timedOut()) {
+                throw transfer.timeoutException(e);
+            }
+            throw FileErrors.refine(e);
+        }
+        try {
+            return body(path, range, response, options, transfer, api.config().streamIdleTimeout());
+        } catch (RuntimeException e) {
+            response.close();
+            transfer.finish();
+            throw e;
+        }
+    }
+
+    private static DownloadStream body(
+            String path,
+            @Nullable ByteRange range,
+            TransportResponse response,
+            ReadOptions options,
+            Transfer transfer,
+            Duration idleTimeout) {
+        int status = response.statusCode();
+        long length = parseLength(response.header("Content-Length").orElse(null));
+        long skip = 0;
+        long limit = -1;
+        if (range != null && status == 206) {
+            String contentRange = response.header("Content-Range").orElse(null);
+            long start = contentRangeStart(contentRange);
+            OptionalLong first = range.first();
+            if (start >= 0 && first.isPresent() && start != first.getAsLong()) {
+                throw new SandboxException(
+                        new SandboxError(
+                                SandboxError.UNEXPECTED_RESPONSE,
+                                "asked for " + range.toHeaderValue() + " of " + path + " but execd sent "
+                                        + contentRange),
+                        response.header(ErrorMapper.REQUEST_ID).orElse(null),
+                        null);
+            }
+        } else if (range != null && status == 200) {
+            // The server ignored the Range header and sends the whole file: cut the range out here.
+            if (range.suffixLength().isPresent()) {
+                if (length < 0) {
+                    throw new SandboxException(
+                            new SandboxError(
+                                    SandboxError.UNEXPECTED_RESPONSE,
+                                    "execd ignored the range " + range.toHeaderValue() + " for " + path
+                                            + " and sent no Content-Length"),
+                            response.header(ErrorMapper.REQUEST_ID).orElse(null),
+                            null);
+                }
+                skip = Math.max(0, length - range.suffixLength().getAsLong());
+            } else {
+                skip = range.first().orElse(0);
+                if (length >= 0 && skip >= length && length > 0) {
+                    throw new RangeNotSatisfiableException(
+                            416,
+                            new SandboxError(
+                                    "RANGE_NOT_SATISFIABLE",
+                                    range.toHeaderValue() + " starts past the end of " + path + " (" + length
+                                            + " bytes)"),
+                            response.header(ErrorMapper.REQUEST_ID).orElse(null));
+                }
+                limit = range.length().orElse(-1);
+            }
+        } else if (status != 200 && status != 206) {
+            throw new SandboxException(
+                    new SandboxError(SandboxError.UNEXPECTED_RESPONSE, "execd answered a download with HTTP " + status),
+                    response.header(ErrorMapper.REQUEST_ID).orElse(null),
+                    null);
+        }
+        PublisherInputStream stream = PublisherInputStream.of(response.body(), idleTimeout);
+        return new DownloadStream(
+                stream, response, transfer, "download of " + path, options.listener(), length, skip, limit);
+    }
+
+    private static long parseLength(@Nullable String header) {
+        if (header == null) {
+            return -1;
+        }
+        try {
+            long value = Long.parseLong(header.strip());
+            return value < 0 ? -1 : value;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static long contentRangeStart(@Nullable String header) {
+        // bytes 0-1023/4096
+        if (header == null || !header.startsWith("bytes ")) {
+            return -1;
+        }
+        int dash = header.indexOf('-');
+        if (dash < 0) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(header.substring(6, dash).strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static SandboxException readFailure(String path, IOException e) {
+        if (e instanceof SocketTimeoutException) {
+            return new SandboxTimeoutException(
+                    "download of " + path + " stalled: " + e.getMessage()
+                            + "; raise the stream idle timeout or the time limit",
+                    e);
+        }
+        return new StreamBrokenException(
+                "download of " + path + " broke after it started: " + e.getMessage() + "; retry it (a ranged read"
+                        + " with ByteRange.from(offset) resumes it)",
+                e);
+    }
+
+    private static SandboxException localFailure(String what, IOException e) {
+        return new SandboxException(new SandboxError("LOCAL_IO_ERROR", what + " failed: " + e.getMessage()), null, e);
+    }
+
+    private static void closeQuietly(InputStream stream) {
+        try {
+            stream.close();
+        } catch (IOException | RuntimeException ignored) {
+            // the transfer is over either way
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ metadata
+
+    /**
+     * Reads the metadata of several files.
+     *
+     * @param paths the absolute paths
+     * @return the metadata by path, in the order execd sent it
+     * @throws NotFoundException if one does not exist
+     */
+    public Map<String, FileInfo> getFileInfo(Collection<String> paths) {
+        List<String> checked = RemotePaths.checkAll(paths, "path");
+        Map<String, Wire.FileInfo> wire =
+                call(() -> client().call("GET", "/files/info" + Urls.query().addAll("path", checked))
+                        .as(INFO_MAP));
+        Map<String, FileInfo> result = new LinkedHashMap<>();
+        wire.forEach((key, value) -> result.put(key, toInfo(value, key)));
+        return Collections.unmodifiableMap(result);
+    }
+
+    /**
+     * Reads the metadata of one file or directory.
+     *
+     * @param path the absolute path
+     * @return the metadata
+     * @throws NotFoundException if it does not exist
+     */
+    public FileInfo getFileInfo(String path) {
+        Map<String, FileInfo> all = getFileInfo(List.of(RemotePaths.check(path, "path")));
+        FileInfo info = all.get(path);
+        if (info == null && all.size() == 1) {
+            info = all.values().iterator().next();
+        }
+        if (info == null) {
+            throw new NotFoundException(
+                    404, new SandboxError(FileErrorCodes.FILE_NOT_FOUND, "execd returned no info for " + path), null);
+        }
+        return info;
+    }
+
+    /**
+     * Finds files under a directory whose paths match a glob pattern.
+     *
+     * @param directory the absolute path of the directory to search
+     * @param pattern a glob such as {@code *.py} or {@code **}
+     * @return the matching files
+     */
+    public List<FileInfo> search(String directory, String pattern) {
+        RemotePaths.check(directory, "directory");
+        if (pattern == null || pattern.isEmpty() || pattern.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new InvalidArgumentException("pattern must be a non-empty glob without control characters", null);
+        }
+        List<Wire.FileInfo> wire = call(() -> client().call(
+                        "GET",
+                        "/files/search" + Urls.query().add("path", directory).add("pattern", pattern))
+                .as(INFO_LIST));
+        return toInfos(wire);
+    }
+
+    /**
+     * Finds every file under a directory (pattern {@code **}).
+     *
+     * @param directory the absolute path of the directory
+     * @return the files
+     */
+    public List<FileInfo> search(String directory) {
+        return search(directory, "**");
+    }
+
+    /**
+     * Lists the entries directly inside a directory.
+     *
+     * @param path the absolute path of the directory (not a symbolic link)
+     * @return the entries, in lexical order
+     */
+    public List<FileInfo> listDirectory(String path) {
+        return listDirectory(path, 1);
+    }
+
+    /**
+     * Lists a directory to a depth: 1 lists its entries, 2 also theirs, and so on. Symbolic links are listed,
+     * never followed.
+     *
+     * @param path the absolute path of the directory (not a symbolic link)
+     * @param depth at least 1
+     * @return the entries, each directory's children in lexical order after it
+     */
+    public List<FileInfo> listDirectory(String path, int depth) {
+        RemotePaths.check(path, "path");
+        if (depth < 1) {
+            throw new InvalidArgumentException("depth must be at least 1, got " + depth, null);
+        }
+        List<Wire.FileInfo> wire = call(() -> client().call(
+                        "GET",
+                        "/directories/list" + Urls.query().add("path", path).add("depth", depth))
+                .as(INFO_LIST));
+        return toInfos(wire);
+    }
+
+    // ------------------------------------------------------------------------------------------------ changes
+
+    /**
+     * Creates a directory and its missing parents ({@code mkdir -p}) with mode {@code 755}.
+     *
+     * @param path the absolute path
+     */
+    public void createDirectories(String path) {
+        createDirectories(List.of(RemotePaths.check(path, "path")), Permissions.mode(DEFAULT_DIRECTORY_MODE));
+    }
+
+    /**
+     * Creates directories and their missing parents. When the permissions set no mode, {@code 755} is used.
+     *
+     * @param paths the absolute paths
+     * @param permissions owner, group and mode of the created directories
+     */
+    public void createDirectories(Collection<String> paths, Permissions permissions) {
+        List<String> checked = RemotePaths.checkAll(paths, "path");
+        Objects.requireNonNull(permissions, "permissions");
+        FileMode mode = permissions.fileMode().orElse(DEFAULT_DIRECTORY_MODE);
+        checkSendable(mode);
+        Wire.Permission wire = new Wire.Permission(
+                permissions.owner().orElse(null), permissions.group().orElse(null), Wire.modeToWire(mode.bits()));
+        Map<String, Wire.Permission> body = new LinkedHashMap<>();
+        checked.forEach(p -> body.put(p, wire));
+        call(() -> client().call("POST", "/directories").json(body).execute());
+    }
+
+    /**
+     * Deletes files (not directories).
+     *
+     * @param paths the absolute paths
+     */
+    public void deleteFiles(Collection<String> paths) {
+        List<String> checked = RemotePaths.checkAll(paths, "path");
+        call(() -> client().call("DELETE", "/files" + Urls.query().addAll("path", checked))
+                .execute());
+    }
+
+    /**
+     * Deletes directories with everything in them ({@code rm -rf}).
+     *
+     * @param paths the absolute paths
+     */
+    public void deleteDirectories(Collection<String> paths) {
+        List<String> checked = RemotePaths.checkAll(paths, "path");
+        call(() -> client().call("DELETE", "/directories" + Urls.query().addAll("path", checked))
+                .execute());
+    }
+
+    /**
+     * Moves or renames one file.
+     *
+     * @param source the current absolute path
+     * @param destination the new absolute path; its directory must exist
+     */
+    public void moveFile(String source, String destination) {
+        moveFiles(List.of(new MoveEntry(source, destination)));
+    }
+
+    /**
+     * Moves or renames files, in order.
+     *
+     * @param moves the moves
+     */
+    public void moveFiles(List<MoveEntry> moves) {
+        if (moves == null || moves.isEmpty()) {
+            throw new InvalidArgumentException("moveFiles needs at least one move", null);
+        }
+        List<Wire.Move> body = new ArrayList<>(moves.size());
+        for (MoveEntry move : moves) {
+            body.add(new Wire.Move(
+                    RemotePaths.check(move.source(), "source"), RemotePaths.check(move.destination(), "destination")));
+        }
+        call(() -> client().call("POST", "/files/mv").json(body).execute());
+    }
+
+    /**
+     * Changes the owner, group or mode of one file or directory.
+     *
+     * @param path the absolute path
+     * @param permissions what to change; unset parts are left as they are
+     */
+    public void setPermissions(String path, Permissions permissions) {
+        Map<String, Permissions> one = new LinkedHashMap<>();
+        one.put(RemotePaths.check(path, "path"), Objects.requireNonNull(permissions, "permissions"));
+        setPermissions(one);
+    }
+
+    /**
+     * Changes the owner, group or mode of several files or directories.
+     *
+     * @param permissions what to change, by absolute path
+     */
+    public void setPermissions(Map<String, Permissions> permissions) {
+        if (permissions == null || permissions.isEmpty()) {
+            throw new InvalidArgumentException("setPermissions needs at least one path", null);
+        }
+        Map<String, Wire.Permission> body = new LinkedHashMap<>();
+        permissions.forEach((path, wanted) -> {
+            RemotePaths.check(path, "path");
+            Objects.requireNonNull(wanted, "permissions for " + path);
+            if (wanted.isEmpty()) {
+                throw new InvalidArgumentException("permissions for " + path + " set nothing", null);
+            }
+            wanted.fileMode().ifPresent(SandboxFiles::checkSendable);
+            body.put(
+                    path,
+                    new Wire.Permission(
+                            wanted.owner().orElse(null),
+                            wanted.group().orElse(null),
+                            wanted.fileMode()
+                                    .map(m -> Wire.modeToWire(m.bits()))
+                                    .orElse(null)));
+        });
+        call(() -> client().call("POST", "/files/permissions").json(body).execute());
+    }
+
+    /**
+     * Replaces text in files.
+     *
+     * @param replacements one per file, each path at most once
+     */
+    public void replaceContents(List<Replacement> replacements) {
+        Map<String, Wire.Replace> body = replaceBody(replacements);
+        call(() -> client().call("POST", "/files/replace").json(body).execute());
+    }
+
+    /**
+     * Replaces text in files and reports how many occurrences each file had.
+     *
+     * @param replacements one per file, each path at most once
+     * @return the number of replacements by path (0 when the text was not found)
+     */
+    public Map<String, Integer> replaceContentsDetailed(List<Replacement> replacements) {
+        Map<String, Wire.Replace> body = replaceBody(replacements);
+        Map<String, Wire.ReplaceResult> wire =
+                call(() -> client().call("POST", "/files/replace" + Urls.query().add("verbose", "true"))
+                        .json(body)
+                        .as(REPLACE_MAP));
+        Map<String, Integer> result = new LinkedHashMap<>();
+        wire.forEach((path, count) -> result.put(path, count.replacedCount()));
+        return Collections.unmodifiableMap(result);
+    }
+
+    private static Map<String, Wire.Replace> replaceBody(List<Replacement> replacements) {
+        if (replacements == null || replacements.isEmpty()) {
+            throw new InvalidArgumentException("replaceContents needs at least one replacement", null);
+        }
+        Map<String, Wire.Replace> body = new LinkedHashMap<>();
+        for (Replacement replacement : replacements) {
+            RemotePaths.check(replacement.path(), "path");
+            if (replacement.oldContent().isEmpty()) {
+                throw new InvalidArgumentException("the text to replace in " + replacement.path() + " is empty", null);
+            }
+            if (body.put(replacement.path(), new Wire.Replace(replacement.oldContent(), replacement.newContent()))
+                    != null) {
+                throw new InvalidArgumentException(
+                        "the same path appears twice: " + replacement.path() + "; combine the replacements or make"
+                                + " two calls",
+                        null);
+            }
+        }
+        return body;
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    private static <T> T call(Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (SandboxException e) {
+            throw FileErrors.refine(e);
+        }
+    }
+
+    private static List<FileInfo> toInfos(List<Wire.FileInfo> wire) {
+        List<FileInfo> result = new ArrayList<>(wire.size());
+        for (Wire.FileInfo info : wire) {
+            result.add(toInfo(info, ""));
+        }
+        return List.copyOf(result);
+    }
+
+    private static FileInfo toInfo(Wire.FileInfo wire, String fallbackPath) {
+        String path = wire.path();
+        return FileInfo.builder(path == null || path.isEmpty() ? fallbackPath : path)
+                .type(FileType.fromWire(wire.type()))
+                .size(wire.size())
+                .modifiedAt(instant(wire.modifiedAt()))
+                .createdAt(instant(wire.createdAt()))
+                .owner(wire.owner() == null ? "" : wire.owner())
+                .group(wire.group() == null ? "" : wire.group())
+                .mode(FileMode.ofOctal(Wire.modeFromWire(wire.mode())))
+                .build();
+    }
+
+    private static Instant instant(@Nullable String text) {
+        Instant value = Json.instant(text);
+        return value == null ? Instant.EPOCH : value;
+    }
+
+    @Override
+    public String toString() {
+        return "SandboxFiles{" + handle.id() + "}";
+    }
+}

@@ -1,0 +1,261 @@
+package io.opensandbox.files.internal;
+
+import io.opensandbox.api.internal.PublisherInputStream;
+import io.opensandbox.api.spi.TransportResponse;
+import io.opensandbox.files.TransferListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A download body as an {@link InputStream}: reads through {@link PublisherInputStream} (bounded read-ahead, so a
+ * slow reader slows the server), skips and limits bytes when a server ignored a {@code Range} header, checks the
+ * length against {@code Content-Length}, reports progress and honours the transfer's time limit. Buffers are
+ * handed over without copying where the caller can take them ({@link #transferTo(WritableByteChannel)}).
+ *
+ * <p>Closing before the end aborts the exchange.
+ */
+public final class DownloadStream extends InputStream {
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private final PublisherInputStream body;
+    private final TransportResponse response;
+    private final Transfer transfer;
+    private final String what;
+    private final TransferListener listener;
+    private final long total;
+    private final long expectedBody;
+    private long skip;
+    private long limit;
+    private long bodyRead;
+    private long delivered;
+    private ByteBuffer current = EMPTY;
+    private boolean eof;
+    private volatile boolean closed;
+    private byte @Nullable [] scratch;
+
+    /**
+     * Wraps a response body.
+     *
+     * @param body the body, subscribed
+     * @param response the response, closed with this stream
+     * @param transfer the transfer (time limit)
+     * @param what a description for messages
+     * @param listener told of progress
+     * @param expectedBody the body length from {@code Content-Length}, or {@code -1}
+     * @param skip bytes to drop at the start (a server that ignored a range)
+     * @param limit the most bytes to deliver, or {@code -1} for all
+     */
+    public DownloadStream(
+            PublisherInputStream body,
+            TransportResponse response,
+            Transfer transfer,
+            String what,
+            TransferListener listener,
+            long expectedBody,
+            long skip,
+            long limit) {
+        this.body = body;
+        this.response = response;
+        this.transfer = transfer;
+        this.what = what;
+        this.listener = listener;
+        this.expectedBody = expectedBody;
+        this.skip = skip;
+        this.limit = limit;
+        long available = expectedBody < 0 ? -1 : Math.max(0, expectedBody - skip);
+        this.total = limit < 0 ? available : available < 0 ? -1 : Math.min(available, limit);
+        transfer.onAbort(this::abort);
+    }
+
+    /**
+     * The number of bytes this stream will deliver, when known.
+     *
+     * @return the total, or {@code -1}
+     */
+    public long total() {
+        return total;
+    }
+
+    /**
+     * The bytes delivered so far.
+     *
+     * @return the count
+     */
+    public long delivered() {
+        return delivered;
+    }
+
+    /**
+     * The next buffer of content, owned by the caller; {@code null} at the end.
+     *
+     * @return the buffer or {@code null}
+     * @throws IOException if the body failed, was cut short or timed out
+     */
+    public @Nullable ByteBuffer nextBuffer() throws IOException {
+        if (current.hasRemaining()) {
+            ByteBuffer result = current;
+            current = EMPTY;
+            return result;
+        }
+        return fetch() ? take() : null;
+    }
+
+    private ByteBuffer take() {
+        ByteBuffer result = current;
+        current = EMPTY;
+        return result;
+    }
+
+    /** Loads {@link #current} with the next deliverable bytes; false at the end. */
+    private boolean fetch() throws IOException {
+        if (closed) {
+            throw new IOException("stream closed");
+        }
+        while (!current.hasRemaining()) {
+            if (eof || limit == 0) {
+                finishIfDone();
+                return false;
+            }
+            ByteBuffer next;
+            try {
+                next = body.readBuffer();
+            } catch (IOException e) {
+                throw failure(e);
+            }
+            if (next == null) {
+                eof = true;
+                if (expectedBody >= 0 && bodyRead != expectedBody) {
+                    throw failure(new IOException(what + " ended after " + bodyRead + " of " + expectedBody
+                            + " bytes; the connection was cut"));
+                }
+                continue;
+            }
+            bodyRead += next.remaining();
+            if (skip > 0) {
+                int drop = (int) Math.min(skip, next.remaining());
+                next.position(next.position() + drop);
+                skip -= drop;
+            }
+            if (limit >= 0 && next.remaining() > limit) {
+                next.limit(next.position() + (int) limit);
+            }
+            if (limit >= 0) {
+                limit -= next.remaining();
+            }
+            current = next;
+        }
+        delivered += current.remaining();
+        try {
+            listener.onProgress(delivered, total);
+        } catch (RuntimeException e) {
+            abort();
+            throw new IOException("the progress listener failed: " + e, e);
+        }
+        return true;
+    }
+
+    private void finishIfDone() {
+        if (limit == 0 && !eof) {
+            // a server that ignored the range: the rest of the body is not wanted
+            eof = true;
+            body.close();
+            response.close();
+        }
+        transfer.finish();
+    }
+
+    private IOException failure(IOException cause) {
+        if (transfer.timedOut()) {
+            SocketTimeoutException timeout =
+                    new SocketTimeoutException(transfer.timeoutException(cause).getMessage());
+            timeout.initCause(cause);
+            return timeout;
+        }
+        return cause;
+    }
+
+    @Override
+    public int read() throws IOException {
+        if (!current.hasRemaining() && !fetch()) {
+            return -1;
+        }
+        return current.get() & 0xff;
+    }
+
+    @Override
+    public int read(byte[] target, int offset, int length) throws IOException {
+        if (length == 0) {
+            return 0;
+        }
+        if (!current.hasRemaining() && !fetch()) {
+            return -1;
+        }
+        int n = Math.min(length, current.remaining());
+        current.get(target, offset, n);
+        return n;
+    }
+
+    @Override
+    public long transferTo(OutputStream out) throws IOException {
+        long count = 0;
+        for (ByteBuffer buffer = nextBuffer(); buffer != null; buffer = nextBuffer()) {
+            int n = buffer.remaining();
+            if (buffer.hasArray()) {
+                out.write(buffer.array(), buffer.arrayOffset() + buffer.position(), n);
+            } else {
+                byte[] copy = scratch;
+                if (copy == null || copy.length < n) {
+                    copy = new byte[Math.max(n, 64 * 1024)];
+                    scratch = copy;
+                }
+                buffer.get(copy, 0, n);
+                out.write(copy, 0, n);
+            }
+            count += n;
+        }
+        return count;
+    }
+
+    /**
+     * Writes the rest of the body to a channel, handing each buffer over without copying.
+     *
+     * @param channel the channel
+     * @return the bytes written
+     * @throws IOException if reading or writing failed
+     */
+    public long transferTo(WritableByteChannel channel) throws IOException {
+        long count = 0;
+        for (ByteBuffer buffer = nextBuffer(); buffer != null; buffer = nextBuffer()) {
+            while (buffer.hasRemaining()) {
+                count += channel.write(buffer);
+            }
+        }
+        return count;
+    }
+
+    @Override
+    public int available() {
+        return current.remaining();
+    }
+
+    private void abort() {
+        closed = true;
+        body.close();
+        response.close();
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            body.close();
+            response.close();
+        }
+        transfer.finish();
+    }
+}
