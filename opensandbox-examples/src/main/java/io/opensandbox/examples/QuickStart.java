@@ -8,7 +8,6 @@ import io.opensandbox.commands.OutputMessage;
 import io.opensandbox.commands.RunOptions;
 import io.opensandbox.files.SandboxFiles;
 import io.opensandbox.lifecycle.Sandbox;
-import io.opensandbox.testkit.LocalSandboxExtension;
 import io.opensandbox.testkit.LocalSandboxServer;
 import java.time.Duration;
 
@@ -37,7 +36,7 @@ public final class QuickStart {
         }
         try (LocalSandboxServer server = LocalSandboxServer.start()) {
             System.out.println("OPEN_SANDBOX_DOMAIN is not set: using an embedded local server at " + server.domain());
-            run(LocalSandboxExtension.config(server));
+            run(ConnectionConfig.builder().domain(server.domain()).build());
         }
     }
 
@@ -69,7 +68,8 @@ public final class QuickStart {
 
                 SandboxFiles files = SandboxFiles.of(sandbox);
                 files.writeFile("/tmp/hello.txt", "Hello from the Java SDK\n");
-                System.out.println("Read back: " + files.readFile("/tmp/hello.txt").strip());
+                System.out.println(
+                        "Read back: " + files.readFile("/tmp/hello.txt").strip());
                 System.out.println("cat in the sandbox: "
                         + commands.run("cat /tmp/hello.txt").stdoutText().strip());
             } finally {
