@@ -84,8 +84,7 @@ final class Exchange {
             httpRequest = build();
         } catch (IllegalArgumentException e) {
             result.completeExceptionally(new IOException(
-                    "the " + transport.transportName() + " transport cannot send " + request + ": " + e.getMessage()
-                            + " (java.net.http refuses some headers; remove it or use the httpclient5 transport)",
+                    "the " + transport.transportName() + " transport cannot send " + request + ": " + e.getMessage(),
                     e));
             finish();
             return;
@@ -117,7 +116,15 @@ final class Exchange {
             userAgent |= name.equals("user-agent");
             contentType |= name.equals("content-type");
             for (String value : header.getValue()) {
-                builder.header(header.getKey(), value);
+                try {
+                    builder.header(header.getKey(), value);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(
+                            "java.net.http refuses to send the header '" + header.getKey() + "' (" + e.getMessage()
+                                    + "); remove it, allow it with the system property"
+                                    + " jdk.httpclient.allowRestrictedHeaders, or use the httpclient5 transport",
+                            e);
+                }
             }
         }
         if (!userAgent) {

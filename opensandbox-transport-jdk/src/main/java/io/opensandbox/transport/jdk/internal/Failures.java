@@ -22,9 +22,7 @@ final class Failures {
      */
     static IOException map(Throwable failure) {
         Throwable cause = unwrap(failure);
-        if (cause instanceof RequestNotSentException
-                || cause.getClass() == SocketTimeoutException.class
-                || cause.getClass() == ConnectException.class) {
+        if (cause instanceof RequestNotSentException || cause.getClass() == SocketTimeoutException.class) {
             return (IOException) cause;
         }
         String message = message(cause);
@@ -39,8 +37,8 @@ final class Failures {
         }
         ConnectException refused = find(cause, ConnectException.class);
         if (refused != null) {
-            // the JDK wraps the refusal (ConnectException inside ConnectException, or an IOException)
-            return withCause(new ConnectException("could not connect: " + message(refused)), cause);
+            // the JDK wraps the refusal (a ConnectException without message around the real one): say what failed
+            return withCause(new ConnectException("could not connect: " + innermostMessage(refused)), cause);
         }
         if (cause instanceof IOException io) {
             return io;
@@ -72,6 +70,18 @@ final class Failures {
             cause = cause.getCause();
         }
         return null;
+    }
+
+    private static String innermostMessage(Throwable failure) {
+        String found = message(failure);
+        Throwable cause = failure.getCause();
+        for (int depth = 0; cause != null && depth < 10; depth++) {
+            if (cause.getMessage() != null) {
+                found = cause.getMessage();
+            }
+            cause = cause.getCause();
+        }
+        return found;
     }
 
     private static String message(Throwable cause) {
