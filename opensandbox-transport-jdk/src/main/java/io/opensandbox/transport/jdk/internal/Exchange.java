@@ -21,12 +21,16 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One request and its response: builds the {@link HttpRequest}, times the response headers, and ties the send
  * future, the upload and the response body together so that any of them aborts the others.
  */
 final class Exchange {
+    private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
+
     private final JdkTransport transport;
     private final TransportRequest request;
     private final CompletableFuture<TransportResponse> result = new CompletableFuture<>();
@@ -111,7 +115,8 @@ final class Exchange {
         for (Map.Entry<String, List<String>> header : request.headers().entrySet()) {
             String name = header.getKey().toLowerCase(Locale.ROOT);
             if (name.equals("content-length") || name.equals("transfer-encoding")) {
-                continue; // the framing follows the body
+                LOG.debug("ignoring the {} header of {}: the framing follows the body", header.getKey(), request);
+                continue;
             }
             userAgent |= name.equals("user-agent");
             contentType |= name.equals("content-type");

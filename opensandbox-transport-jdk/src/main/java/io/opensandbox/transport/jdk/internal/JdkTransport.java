@@ -136,7 +136,11 @@ public final class JdkTransport implements Transport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        LOG.debug("closed the {} transport ({} exchanges aborted)", name, running.size());
+        LOG.debug(
+                "closed the {} transport ({} exchanges aborted); the JDK client's selector thread ends when the"
+                        + " client is garbage collected (Java 17 has no HttpClient.close())",
+                name,
+                running.size());
     }
 
     /**
