@@ -67,17 +67,23 @@ final class ResponseBody implements Flow.Publisher<ByteBuffer> {
     @Override
     public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
         boolean subscribeSource;
+        boolean second;
         synchronized (this) {
-            if (subscribed) {
-                subscriber.onSubscribe(NOTHING);
-                subscriber.onError(new IllegalStateException("the response body accepts one subscriber only"));
-                return;
+            second = subscribed;
+            if (!second) {
+                subscribed = true;
+                downstream = subscriber;
+                subscribeSource = !sourceSubscribed;
+                sourceSubscribed = true;
+                emitting = true; // nothing reaches the subscriber before onSubscribe returned
+            } else {
+                subscribeSource = false;
             }
-            subscribed = true;
-            downstream = subscriber;
-            subscribeSource = !sourceSubscribed;
-            sourceSubscribed = true;
-            emitting = true; // nothing reaches the subscriber before onSubscribe returned
+        }
+        if (second) {
+            subscriber.onSubscribe(NOTHING);
+            subscriber.onError(new IllegalStateException("the response body accepts one subscriber only"));
+            return;
         }
         subscriber.onSubscribe(new Subscription());
         if (subscribeSource) {
