@@ -16,7 +16,7 @@
 module io.opensandbox.api {
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
-    requires static org.jspecify;
+    requires static transitive org.jspecify;
 
     exports io.opensandbox.api;
     exports io.opensandbox.api.spi;

@@ -17,9 +17,9 @@ module io.opensandbox.testkit {
     requires jdk.httpserver;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
-    requires static org.jspecify;
-    requires static io.opensandbox.api;
-    requires static org.junit.jupiter.api;
+    requires static transitive org.jspecify;
+    requires static transitive io.opensandbox.api;
+    requires static transitive org.junit.jupiter.api;
 
     exports io.opensandbox.testkit;
 }

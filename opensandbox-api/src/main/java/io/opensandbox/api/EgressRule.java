@@ -11,7 +11,12 @@ import java.util.Objects;
  */
 public record EgressRule(EgressAction action, String target) {
 
-    /** Checks the components. */
+    /**
+     * Checks the components.
+     *
+     * @param action allow or deny
+     * @param target the destination the rule matches
+     */
     public EgressRule {
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(target, "target");

@@ -12,7 +12,12 @@ import java.util.Objects;
  */
 public record NetworkPolicy(EgressAction defaultAction, List<EgressRule> egress) {
 
-    /** Copies the rules. */
+    /**
+     * Copies the rules.
+     *
+     * @param defaultAction the action for unmatched traffic
+     * @param egress the rules, in order
+     */
     public NetworkPolicy {
         Objects.requireNonNull(defaultAction, "defaultAction");
         egress = List.copyOf(egress);

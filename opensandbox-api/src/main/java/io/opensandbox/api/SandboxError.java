@@ -32,7 +32,12 @@ public record SandboxError(String code, String message) {
     /** The operation was cancelled by the caller. */
     public static final String CANCELLED = "CANCELLED";
 
-    /** Checks the components. */
+    /**
+     * Checks the components.
+     *
+     * @param code the error code, never blank
+     * @param message the message, possibly empty
+     */
     public SandboxError {
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(message, "message");

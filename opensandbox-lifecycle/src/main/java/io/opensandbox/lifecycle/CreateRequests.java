@@ -39,7 +39,7 @@ final class CreateRequests {
             if (timeout.toNanosPart() != 0) {
                 throw new InvalidArgumentException("a sandbox timeout is whole seconds, not " + timeout, null);
             }
-            seconds = timeout.getSeconds();
+            seconds = timeout.toSeconds();
         }
         Wire.ImageSpec wireImage = null;
         if (image != null) {

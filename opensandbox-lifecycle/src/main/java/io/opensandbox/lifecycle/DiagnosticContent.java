@@ -34,7 +34,21 @@ public record DiagnosticContent(
         long length,
         @Nullable Instant urlExpiresAt) {
 
-    /** Copies the warnings. */
+    /**
+     * Copies the warnings.
+     *
+     * @param sandboxId the sandbox
+     * @param kind {@code logs} or {@code events}
+     * @param scope the scope that was asked for
+     * @param delivery {@code inline} or {@code url}
+     * @param contentType the media type of the text
+     * @param truncated whether the server cut the text
+     * @param warnings the server's warnings
+     * @param inlineContent the text, when delivered inline
+     * @param url the download URL, when delivered by URL
+     * @param length the text's length, when known, or {@code -1}
+     * @param urlExpiresAt when the URL expires, or {@code null}
+     */
     public DiagnosticContent {
         warnings = List.copyOf(warnings);
     }

@@ -12,7 +12,12 @@ import java.util.Objects;
  */
 public record Page<T>(List<T> items, Pagination pagination) {
 
-    /** Copies the items. */
+    /**
+     * Copies the items.
+     *
+     * @param items the items of this page
+     * @param pagination where the page sits
+     */
     public Page {
         items = List.copyOf(items);
         Objects.requireNonNull(pagination, "pagination");

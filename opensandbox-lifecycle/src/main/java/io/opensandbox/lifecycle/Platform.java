@@ -17,7 +17,12 @@ public record Platform(String os, String arch) {
     /** Linux on arm64. */
     public static final Platform LINUX_ARM64 = new Platform("linux", "arm64");
 
-    /** Checks the components. */
+    /**
+     * Checks the components.
+     *
+     * @param os {@code linux} or {@code windows}
+     * @param arch {@code amd64} or {@code arm64}
+     */
     public Platform {
         Objects.requireNonNull(os, "os");
         Objects.requireNonNull(arch, "arch");

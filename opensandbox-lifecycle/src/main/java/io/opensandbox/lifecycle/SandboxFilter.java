@@ -20,7 +20,14 @@ public record SandboxFilter(List<SandboxState> states, Map<String, String> metad
     /** The filter that matches everything, first page of 20. */
     public static final SandboxFilter ALL = builder().build();
 
-    /** Checks and copies the components. */
+    /**
+     * Checks and copies the components.
+     *
+     * @param states the states, any of which matches; empty for all
+     * @param metadata key-value pairs that must all match; empty for all
+     * @param page the page number, from 1
+     * @param pageSize the page size, 1 to 200
+     */
     public SandboxFilter {
         states = List.copyOf(states);
         metadata = Map.copyOf(metadata);

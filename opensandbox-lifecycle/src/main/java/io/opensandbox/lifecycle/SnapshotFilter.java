@@ -20,7 +20,14 @@ public record SnapshotFilter(@Nullable String sandboxId, List<SnapshotState> sta
     /** All snapshots, first page of 20. */
     public static final SnapshotFilter ALL = new SnapshotFilter(null, List.of(), 1, 20);
 
-    /** Checks and copies the components. */
+    /**
+     * Checks and copies the components.
+     *
+     * @param sandboxId only snapshots of this sandbox, or {@code null} for all
+     * @param states any of these states; empty for all
+     * @param page the page number, from 1
+     * @param pageSize the page size, 1 to 200
+     */
     public SnapshotFilter {
         states = List.copyOf(states);
         if (states.contains(SnapshotState.UNKNOWN)) {

@@ -100,7 +100,11 @@ public final class Volume {
      * @param path the absolute host path
      */
     public record Host(String path) implements Backend {
-        /** Checks the path. */
+        /**
+         * Checks the path.
+         *
+         * @param path the absolute host path
+         */
         public Host {
             Objects.requireNonNull(path, "path");
             if (!HOST_PATH.matcher(path).matches()) {
@@ -127,7 +131,16 @@ public final class Volume {
             @Nullable String storage,
             List<String> accessModes)
             implements Backend {
-        /** Checks the components. */
+        /**
+         * Checks the components.
+         *
+         * @param claimName the claim name, a DNS subdomain
+         * @param createIfNotExists create the volume when missing (server default true)
+         * @param deleteOnSandboxTermination delete the volume with the sandbox (server default false)
+         * @param storageClass the storage class, or {@code null} for the default
+         * @param storage the size such as {@code 1Gi}, or {@code null} for the default
+         * @param accessModes the access modes, empty for the default
+         */
         public Pvc {
             Objects.requireNonNull(claimName, "claimName");
             if (claimName.length() > 253 || !DNS_LABEL.matcher(claimName).matches()) {
@@ -170,7 +183,16 @@ public final class Volume {
             String accessKeyId,
             String accessKeySecret)
             implements Backend {
-        /** Checks the components. */
+        /**
+         * Checks the components.
+         *
+         * @param bucket the bucket
+         * @param endpoint the OSS endpoint
+         * @param version {@code 1.0} or {@code 2.0}
+         * @param options extra mount options
+         * @param accessKeyId the access key id
+         * @param accessKeySecret the access key secret
+         */
         public Ossfs {
             for (String value : new String[] {bucket, endpoint, version, accessKeyId, accessKeySecret}) {
                 if (value == null || value.isBlank()) {

@@ -19,13 +19,17 @@ import org.jspecify.annotations.Nullable;
 /** The SDK's one JSON mapper: unknown fields ignored, nulls omitted unless a type says otherwise. */
 public final class Json {
     /** The shared mapper; thread-safe. Wire types must be records or classes open to Jackson. */
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .serializationInclusion(JsonInclude.Include.NON_NULL)
-            .build();
+    public static final ObjectMapper MAPPER = mapper(JsonInclude.Include.NON_NULL, JsonInclude.Include.USE_DEFAULTS);
 
-    private static final ObjectMapper WITH_NULLS = MAPPER.copy().setSerializationInclusion(JsonInclude.Include.ALWAYS);
+    private static final ObjectMapper WITH_NULLS = mapper(JsonInclude.Include.ALWAYS, JsonInclude.Include.ALWAYS);
+
+    private static ObjectMapper mapper(JsonInclude.Include values, JsonInclude.Include contents) {
+        return JsonMapper.builder()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .defaultPropertyInclusion(JsonInclude.Value.construct(values, contents))
+                .build();
+    }
 
     private Json() {}
 

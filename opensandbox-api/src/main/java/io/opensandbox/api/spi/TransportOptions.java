@@ -12,7 +12,13 @@ import java.util.Objects;
  */
 public record TransportOptions(Duration connectTimeout, int maxConnections, String userAgent) {
 
-    /** Checks the components. */
+    /**
+     * Checks the components.
+     *
+     * @param connectTimeout the longest wait for a TCP (and TLS) connection
+     * @param maxConnections the most connections open at once, over all hosts and per host
+     * @param userAgent the {@code User-Agent} to send when a request does not carry one
+     */
     public TransportOptions {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(userAgent, "userAgent");

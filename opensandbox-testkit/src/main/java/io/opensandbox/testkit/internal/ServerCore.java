@@ -74,7 +74,13 @@ public final class ServerCore implements HttpHandler {
         LOG.info("OpenSandbox local server listening on 127.0.0.1:{}", port());
     }
 
-    /** Starts a server. */
+    /**
+     * Starts a server.
+     *
+     * @param config the settings
+     * @return the running server
+     * @throws IOException if the port cannot be bound
+     */
     public static ServerCore start(ServerConfig config) throws IOException {
         return new ServerCore(config);
     }
@@ -88,17 +94,29 @@ public final class ServerCore implements HttpHandler {
         };
     }
 
-    /** The bound port. */
+    /**
+     * The bound port.
+     *
+     * @return the port
+     */
     public int port() {
         return server.getAddress().getPort();
     }
 
-    /** The settings. */
+    /**
+     * The settings.
+     *
+     * @return the settings
+     */
     public ServerConfig config() {
         return config;
     }
 
-    /** Requests to execd/egress that carried the lifecycle API key header. */
+    /**
+     * Requests to execd/egress that carried the lifecycle API key header.
+     *
+     * @return the count
+     */
     public long leakedApiKeyRequests() {
         return leakedApiKeys.get();
     }
