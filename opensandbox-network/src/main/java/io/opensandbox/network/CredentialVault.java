@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
 public final class CredentialVault {
     private static final Logger LOG = LoggerFactory.getLogger(CredentialVault.class);
     private static final String VAULT = "/credential-vault";
+    private static final String WRITE_RULES = "names must be unique and non-blank, every binding must refer to"
+            + " credentials of the vault, and the sidecar accepts a binding only if an explicit allow rule of the"
+            + " egress policy covers each of its hosts and no other binding can match the same request.";
 
     private final Sidecar sidecar;
 
@@ -78,6 +81,7 @@ public final class CredentialVault {
             throw SidecarErrors.map(
                     e,
                     SidecarErrors.Hints.of("creating the Credential Vault")
+                            .badRequest(WRITE_RULES)
                             .conflict("the sandbox already has a Credential Vault; change it with patch(...) or"
                                     + " delete() it first.")
                             .secrets(Convert.secrets(creds)));
@@ -131,6 +135,10 @@ public final class CredentialVault {
             throw SidecarErrors.map(
                     e,
                     SidecarErrors.Hints.of("patching the Credential Vault")
+                            .badRequest(WRITE_RULES)
+                            .notFound("the sandbox has no Credential Vault (create() it first), or the patch replaces"
+                                    + " or deletes a credential or binding that does not exist; read the vault with"
+                                    + " get().")
                             .conflict("the vault changed since " + expected + ", or a credential or binding name"
                                     + " clashes; read it again with get(), rebuild the patch with"
                                     + " expectedRevision(state.revision()) and retry.")

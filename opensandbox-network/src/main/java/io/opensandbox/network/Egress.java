@@ -24,6 +24,10 @@ import java.util.Objects;
  * }</pre>
  */
 public final class Egress {
+    private static final String NO_POLICY_API = "the egress endpoint does not serve /policy; the sandbox may have"
+            + " been created without a networkPolicy (and so without an egress sidecar), or its sidecar is too old"
+            + " for this call.";
+
     private final Sidecar sidecar;
 
     private Egress(SandboxHandle handle) {
@@ -51,7 +55,8 @@ public final class Egress {
         try {
             return Convert.status(client.call("GET", "/policy").as(Wire.PolicyStatus.class));
         } catch (SandboxException e) {
-            throw SidecarErrors.map(e, SidecarErrors.Hints.of("reading the egress policy"));
+            throw SidecarErrors.map(
+                    e, SidecarErrors.Hints.of("reading the egress policy").notFound(NO_POLICY_API));
         }
     }
 
@@ -84,6 +89,7 @@ public final class Egress {
             throw SidecarErrors.map(
                     e,
                     SidecarErrors.Hints.of("patching egress rules")
+                            .notFound(NO_POLICY_API)
                             .limit("the policy would hold more egress rules than the sidecar allows; delete rules"
                                     + " with deleteEgressRules(...) or merge targets into wildcard domains."));
         }
@@ -119,7 +125,8 @@ public final class Egress {
         try {
             return lenientStatus(client.call("DELETE", "/policy").json(checked).execute());
         } catch (SandboxException e) {
-            throw SidecarErrors.map(e, SidecarErrors.Hints.of("deleting egress rules"));
+            throw SidecarErrors.map(
+                    e, SidecarErrors.Hints.of("deleting egress rules").notFound(NO_POLICY_API));
         }
     }
 

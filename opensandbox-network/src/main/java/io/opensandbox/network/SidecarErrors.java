@@ -24,29 +24,34 @@ final class SidecarErrors {
     /** Hints for one operation; {@code null} fields fall back to generic text. */
     record Hints(
             String operation,
+            @Nullable String badRequest,
             @Nullable String notFound,
             @Nullable String conflict,
             @Nullable String limit,
             Collection<String> secrets) {
 
         static Hints of(String operation) {
-            return new Hints(operation, null, null, null, List.of());
+            return new Hints(operation, null, null, null, null, List.of());
+        }
+
+        Hints badRequest(String hint) {
+            return new Hints(operation, hint, notFound, conflict, limit, secrets);
         }
 
         Hints notFound(String hint) {
-            return new Hints(operation, hint, conflict, limit, secrets);
+            return new Hints(operation, badRequest, hint, conflict, limit, secrets);
         }
 
         Hints conflict(String hint) {
-            return new Hints(operation, notFound, hint, limit, secrets);
+            return new Hints(operation, badRequest, notFound, hint, limit, secrets);
         }
 
         Hints limit(String hint) {
-            return new Hints(operation, notFound, conflict, hint, secrets);
+            return new Hints(operation, badRequest, notFound, conflict, hint, secrets);
         }
 
         Hints secrets(Collection<String> values) {
-            return new Hints(operation, notFound, conflict, limit, List.copyOf(values));
+            return new Hints(operation, badRequest, notFound, conflict, limit, List.copyOf(values));
         }
     }
 
@@ -73,7 +78,11 @@ final class SidecarErrors {
                         status,
                         error(
                                 EgressErrorCodes.BAD_REQUEST,
-                                op + " was rejected as invalid; check the names, hosts and targets sent." + server),
+                                op + " was rejected as invalid: "
+                                        + (hints.badRequest() != null
+                                                ? hints.badRequest()
+                                                : "check the names, hosts and targets sent.")
+                                        + server),
                         requestId);
             case 401, 403 ->
                 new AuthenticationException(

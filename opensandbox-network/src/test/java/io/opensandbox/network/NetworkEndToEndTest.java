@@ -221,6 +221,26 @@ class NetworkEndToEndTest {
             assertThat(example.match().orElseThrow().effectivePaths()).containsExactly("/v1/*");
             assertThat(example).isEqualTo(patched.binding("example").orElseThrow());
 
+            // The sidecar's own refusals, with what to do next.
+            Throwable missing = catchThrowable(() -> vault.patch(CredentialVaultPatch.builder()
+                    .replaceCredential(Credential.inline("never-added", SECRET_KEY))
+                    .build()));
+            assertThat(missing).isInstanceOf(SandboxApiException.class);
+            assertThat(((SandboxApiException) missing).statusCode()).isIn(400, 404);
+            assertThat(missing.getMessage())
+                    .contains("never-added")
+                    .containsAnyOf("does not exist", "refer to credentials");
+            Throwable dangling = catchThrowable(() -> vault.patch(CredentialVaultPatch.builder()
+                    .addBinding(CredentialBinding.of(
+                            "dangling",
+                            CredentialMatch.forHosts("pypi.org"),
+                            CredentialAuth.basic("no-such-credential")))
+                    .build()));
+            assertThat(((SandboxApiException) dangling).statusCode()).isEqualTo(400);
+            assertThat(((SandboxApiException) dangling).error().code()).isEqualTo(EgressErrorCodes.BAD_REQUEST);
+            assertThat(dangling.getMessage()).contains("no-such-credential").contains("refer to credentials");
+            assertThat(vault.get().revision()).isEqualTo(2);
+
             NotFoundException noCredential = (NotFoundException) catchThrowable(() -> vault.getCredential("nope"));
             assertThat(noCredential.statusCode()).isEqualTo(404);
             assertThat(noCredential.getMessage()).contains("listCredentials()");
@@ -237,6 +257,32 @@ class NetworkEndToEndTest {
                 assertThat(((SandboxApiException) gone).statusCode()).isEqualTo(404);
                 assertThat(((SandboxApiException) gone).error().code()).isEqualTo(EgressErrorCodes.NOT_FOUND);
             }
+        }
+    }
+
+    @Test
+    void vault_namesWithSpacesAndNonAsciiCharacters_areOnePathSegment() {
+        try (Sandbox sandbox = create(config, ALLOW_APIS)) {
+            CredentialVault vault = CredentialVault.of(sandbox);
+            String credential = "team token ü+1";
+            String binding = "github #1";
+            vault.create(
+                    List.of(Credential.inline(credential, SECRET_GH)),
+                    List.of(CredentialBinding.of(
+                            binding, CredentialMatch.forHosts("api.github.com"), CredentialAuth.bearer(credential))));
+
+            assertThat(vault.getCredential(credential).name()).isEqualTo(credential);
+            assertThat(vault.getBinding(binding).name()).isEqualTo(binding);
+            assertThat(catchThrowable(() -> vault.getCredential("team token"))).isInstanceOf(NotFoundException.class);
+        }
+    }
+
+    @Test
+    void vault_readBeforeCreate_answers404WithAHint() {
+        try (Sandbox sandbox = create(config, ALLOW_APIS)) {
+            Throwable none = catchThrowable(() -> CredentialVault.of(sandbox).get());
+            assertThat(none).isInstanceOf(NotFoundException.class).hasMessageContaining("create one first");
+            assertThat(((SandboxApiException) none).error().code()).isEqualTo(EgressErrorCodes.NOT_FOUND);
         }
     }
 
