@@ -65,6 +65,14 @@ class EgressTest {
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
         assertThat(c.call(ep, "PATCH", "/policy", "[]").statusCode()).isEqualTo(400);
+        // DELETE /policy: minItems 1 as well; the rules are unchanged
+        HttpResponse<String> emptyDelete = c.call(ep, "DELETE", "/policy", "[]");
+        assertThat(emptyDelete.statusCode()).isEqualTo(400);
+        assertThat(emptyDelete.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+        assertThat(TestClient.json(c.call(ep, "GET", "/policy", null))
+                        .path("policy")
+                        .path("egress"))
+                .hasSize(1);
 
         // deny by default: new commands get an empty network namespace (only a loopback device)
         TestClient.Endpoint execd = c.endpoint(id, 44772, false);

@@ -75,8 +75,9 @@ final class EgressApi {
             }
             case "DELETE": {
                 JsonNode body = Json.parse(Http.readJsonBody(ex), BAD);
-                if (!body.isArray()) {
-                    throw ApiException.badRequest(BAD, "request body must be a JSON array of target strings");
+                if (!body.isArray() || body.isEmpty()) {
+                    // egress-api.yaml: DELETE /policy takes an array with minItems 1, like PATCH
+                    throw ApiException.badRequest(BAD, "request body must be a non-empty JSON array of target strings");
                 }
                 Set<String> targets = new LinkedHashSet<>();
                 for (JsonNode t : body) {
