@@ -24,6 +24,7 @@ import java.util.Objects;
  * }</pre>
  */
 public final class Egress {
+    private static final String POLICY = "/policy";
     private static final String NO_POLICY_API = "the egress endpoint does not serve /policy; the sandbox may have"
             + " been created without a networkPolicy (and so without an egress sidecar), or its sidecar is too old"
             + " for this call.";
@@ -51,13 +52,9 @@ public final class Egress {
      * @throws SandboxException if the call fails
      */
     public EgressPolicyStatus getEgressPolicy() {
-        ApiClient client = sidecar.client();
-        try {
-            return Convert.status(client.call("GET", "/policy").as(Wire.PolicyStatus.class));
-        } catch (SandboxException e) {
-            throw SidecarErrors.map(
-                    e, SidecarErrors.Hints.of("reading the egress policy").notFound(NO_POLICY_API));
-        }
+        return sidecar.call(
+                SidecarErrors.Hints.of("reading the egress policy").notFound(NO_POLICY_API),
+                client -> Convert.status(client.call("GET", POLICY).as(Wire.PolicyStatus.class)));
     }
 
     /**
@@ -82,17 +79,13 @@ public final class Egress {
                     return Convert.rule(rule);
                 })
                 .toList();
-        ApiClient client = sidecar.client();
-        try {
-            return lenientStatus(client.call("PATCH", "/policy").json(body).execute());
-        } catch (SandboxException e) {
-            throw SidecarErrors.map(
-                    e,
-                    SidecarErrors.Hints.of("patching egress rules")
-                            .notFound(NO_POLICY_API)
-                            .limit("the policy would hold more egress rules than the sidecar allows; delete rules"
-                                    + " with deleteEgressRules(...) or merge targets into wildcard domains."));
-        }
+        SidecarErrors.Hints hints = SidecarErrors.Hints.of("patching egress rules")
+                .notFound(NO_POLICY_API)
+                .limit("the policy would hold more egress rules than the sidecar allows; delete rules with"
+                        + " deleteEgressRules(...) or merge targets into wildcard domains.");
+        return sidecar.call(
+                hints,
+                client -> lenientStatus(client.call("PATCH", POLICY).json(body).execute()));
     }
 
     /**
@@ -121,13 +114,10 @@ public final class Egress {
                 throw new InvalidArgumentException("egress target to delete must not be blank", null);
             }
         }
-        ApiClient client = sidecar.client();
-        try {
-            return lenientStatus(client.call("DELETE", "/policy").json(checked).execute());
-        } catch (SandboxException e) {
-            throw SidecarErrors.map(
-                    e, SidecarErrors.Hints.of("deleting egress rules").notFound(NO_POLICY_API));
-        }
+        return sidecar.call(
+                SidecarErrors.Hints.of("deleting egress rules").notFound(NO_POLICY_API),
+                client -> lenientStatus(
+                        client.call("DELETE", POLICY).json(checked).execute()));
     }
 
     /**
