@@ -11,7 +11,6 @@ import io.opensandbox.api.internal.Json;
 import io.opensandbox.network.internal.Wire;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The runtime egress policy of one sandbox, read and changed through its egress sidecar. Thread-safe; cheap to
@@ -59,8 +58,9 @@ public final class Egress {
 
     /**
      * Merges rules into the policy in force ({@code PATCH /policy}): existing rules stay unless an incoming rule has
-     * the same target; incoming rules take priority; of several incoming rules with one target the first wins; the
-     * default action is kept.
+     * the same target; incoming rules take priority (rules are evaluated in order, and the sidecar puts incoming rules
+     * before the existing ones); of several incoming rules with one target the first wins; the default action is
+     * kept.
      *
      * @param rules the rules, at least one, none with action {@link EgressAction#UNKNOWN}
      * @return the sidecar's status after the change
@@ -144,6 +144,6 @@ public final class Egress {
 
     @Override
     public String toString() {
-        return "Egress{sandbox=" + Objects.requireNonNull(sidecar.handle().id()) + "}";
+        return "Egress{sandbox=" + sidecar.handle().id() + "}";
     }
 }
