@@ -444,6 +444,35 @@ class NetworkEndToEndTest {
         }
     }
 
+    @Test
+    void throughTheServerProxy_withSecureAccess_everyEndpointHeaderIsSent() throws Exception {
+        ConnectionConfig proxied = config.toBuilder().useServerProxy(true).build();
+        try (Sandbox sandbox = Sandbox.builder()
+                .image("python:3.12")
+                .networkPolicy(ALLOW_APIS)
+                .credentialProxy(true)
+                .secureAccess(true)
+                .killOnClose(true)
+                .connectionConfig(proxied)
+                .create()) {
+            Endpoint endpoint = sandbox.endpoint(SandboxHandle.EGRESS_PORT);
+            assertThat(endpoint.address()).contains("/proxy/18080");
+            assertThat(endpoint.headers()).containsKeys("OPENSANDBOX-EGRESS-AUTH", "OpenSandbox-Secure-Access");
+            // Each header is needed: without the secure-access one the sidecar refuses too.
+            Map<String, String> egressOnly =
+                    Map.of("OPENSANDBOX-EGRESS-AUTH", endpoint.headers().get("OPENSANDBOX-EGRESS-AUTH"));
+            assertThat(raw(endpoint, "/policy", egressOnly).statusCode()).isEqualTo(401);
+
+            assertThat(Egress.of(sandbox).getEgressPolicy().policy()).contains(ALLOW_APIS);
+            CredentialVault vault = CredentialVault.of(sandbox);
+            assertThat(vault.create(List.of(Credential.inline("gh-token", SECRET_GH)), List.of())
+                            .revision())
+                    .isEqualTo(1);
+            assertThat(vault.getCredential("gh-token").revision()).isEqualTo(1);
+            vault.delete();
+        }
+    }
+
     private static HttpResponse<String> raw(Endpoint endpoint, String path, Map<String, String> headers)
             throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint.url("http", path)));
