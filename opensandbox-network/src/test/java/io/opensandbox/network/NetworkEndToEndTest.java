@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -373,17 +374,33 @@ class NetworkEndToEndTest {
         addFailure(seen, catchThrowable(() -> vault.patch(patch)));
     }
 
-    /** Every vault GET, raw, with the endpoint's headers: the sidecar's own answers carry no value either. */
+    /**
+     * Every vault call, raw, with the endpoint's headers: the sidecar's own answers (writes, reads and errors) carry no
+     * value either, even ones the SDK would drop while parsing.
+     */
     private static List<String> rawVaultResponses(Sandbox sandbox) throws Exception {
-        CredentialVault vault = CredentialVault.of(sandbox);
-        vault.create(
-                List.of(Credential.inline("gh-token", SECRET_GH), Credential.inline("example-key", SECRET_KEY)),
-                List.of(CredentialBinding.of(
-                        "example",
-                        CredentialMatch.forHosts("api.example.com"),
-                        CredentialAuth.apiKey("X-Key", "example-key"))));
         Endpoint endpoint = sandbox.endpoint(SandboxHandle.EGRESS_PORT);
-        List<String> bodies = new ArrayList<>();
+        Map<String, String> headers = endpoint.headers();
+        String credentials = "[{\"name\":\"gh-token\",\"source\":{\"type\":\"inline\",\"value\":\"" + SECRET_GH
+                + "\"}},{\"name\":\"example-key\",\"source\":{\"type\":\"inline\",\"value\":\"" + SECRET_KEY
+                + "\"}}]";
+        String bindings = "[{\"name\":\"example\",\"match\":{\"hosts\":[\"api.example.com\"]},"
+                + "\"auth\":{\"type\":\"apiKey\",\"name\":\"X-Key\",\"credential\":\"example-key\"}}]";
+        List<HttpResponse<String>> responses = new ArrayList<>();
+        responses.add(raw(
+                endpoint,
+                "POST",
+                "/credential-vault",
+                "{\"credentials\":" + credentials + ",\"bindings\":" + bindings + "}",
+                headers));
+        responses.add(raw(
+                endpoint,
+                "PATCH",
+                "/credential-vault",
+                "{\"expectedRevision\":1,\"credentials\":"
+                        + "{\"replace\":[{\"name\":\"gh-token\",\"source\":{\"type\":\"inline\",\"value\":\""
+                        + SECRET_GH_ROTATED + "\"}}]}}",
+                headers));
         for (String path : List.of(
                 "/credential-vault",
                 "/credential-vault/credentials",
@@ -391,12 +408,35 @@ class NetworkEndToEndTest {
                 "/credential-vault/credentials/example-key",
                 "/credential-vault/bindings",
                 "/credential-vault/bindings/example")) {
-            HttpResponse<String> response = raw(endpoint, path, endpoint.headers());
-            assertThat(response.statusCode()).as(path).isEqualTo(200);
-            bodies.add(response.body());
+            responses.add(raw(endpoint, "GET", path, null, headers));
         }
-        assertThat(String.join("\n", bodies)).contains("gh-token", "example-key", "X-Key");
-        vault.delete();
+        assertThat(responses)
+                .allSatisfy(response -> assertThat(response.statusCode())
+                        .as(response.request().method() + " " + response.uri())
+                        .isBetween(200, 201));
+        // Refused writes echo nothing either: a stale revision, a clashing name, a vault that already exists.
+        responses.add(raw(
+                endpoint,
+                "PATCH",
+                "/credential-vault",
+                "{\"expectedRevision\":1,\"credentials\":"
+                        + "{\"replace\":[{\"name\":\"gh-token\",\"source\":{\"type\":\"inline\",\"value\":\""
+                        + SECRET_GH + "\"}}]}}",
+                headers));
+        responses.add(raw(
+                endpoint, "PATCH", "/credential-vault", "{\"credentials\":{\"add\":" + credentials + "}}", headers));
+        responses.add(raw(
+                endpoint,
+                "POST",
+                "/credential-vault",
+                "{\"credentials\":" + credentials + ",\"bindings\":[]}",
+                headers));
+        assertThat(responses.subList(responses.size() - 3, responses.size()))
+                .allSatisfy(response -> assertThat(response.statusCode()).isBetween(400, 499));
+        responses.add(raw(endpoint, "DELETE", "/credential-vault", null, headers));
+
+        List<String> bodies = responses.stream().map(HttpResponse::body).toList();
+        assertThat(String.join("\n", bodies)).contains("gh-token", "example-key", "X-Key", "revision conflict");
         return bodies;
     }
 
@@ -475,7 +515,21 @@ class NetworkEndToEndTest {
 
     private static HttpResponse<String> raw(Endpoint endpoint, String path, Map<String, String> headers)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint.url("http", path)));
+        return raw(endpoint, "GET", path, null, headers);
+    }
+
+    private static HttpResponse<String> raw(
+            Endpoint endpoint, String method, String path, @Nullable String json, Map<String, String> headers)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint.url("http", path)))
+                .method(
+                        method,
+                        json == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
         headers.forEach(request::header);
         HttpClient client = HttpClient.newHttpClient();
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
