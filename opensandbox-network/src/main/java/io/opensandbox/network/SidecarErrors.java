@@ -79,9 +79,7 @@ final class SidecarErrors {
                         error(
                                 EgressErrorCodes.BAD_REQUEST,
                                 op + " was rejected as invalid: "
-                                        + (hints.badRequest() != null
-                                                ? hints.badRequest()
-                                                : "check the names, hosts and targets sent.")
+                                        + or(hints.badRequest(), "check the names, hosts and targets sent.")
                                         + server),
                         requestId);
             case 401, 403 ->
@@ -90,8 +88,9 @@ final class SidecarErrors {
                         error(
                                 EgressErrorCodes.UNAUTHORIZED,
                                 op + " was refused by the egress sidecar; the egress endpoint's headers"
-                                        + " (OPENSANDBOX-EGRESS-AUTH) are missing or out of date: resolve the"
-                                        + " endpoint again through the lifecycle server." + server),
+                                        + " (OPENSANDBOX-EGRESS-AUTH, and OpenSandbox-Secure-Access for a sandbox"
+                                        + " with secure access) are missing or out of date: resolve the endpoint"
+                                        + " again through the lifecycle server." + server),
                         requestId);
             case 404 ->
                 new NotFoundException(
@@ -99,9 +98,9 @@ final class SidecarErrors {
                         error(
                                 EgressErrorCodes.NOT_FOUND,
                                 op + " found nothing: "
-                                        + (hints.notFound() != null
-                                                ? hints.notFound()
-                                                : "no Credential Vault exists in this sandbox; create one first.")
+                                        + or(
+                                                hints.notFound(),
+                                                "no Credential Vault exists in this sandbox; create one first.")
                                         + server),
                         requestId);
             case 409 ->
@@ -110,9 +109,7 @@ final class SidecarErrors {
                         error(
                                 EgressErrorCodes.CONFLICT,
                                 op + " conflicts with the Credential Vault's current state: "
-                                        + (hints.conflict() != null
-                                                ? hints.conflict()
-                                                : "read it again with get() and retry.")
+                                        + or(hints.conflict(), "read it again with get() and retry.")
                                         + server),
                         requestId);
             case 412 ->
@@ -129,7 +126,7 @@ final class SidecarErrors {
                         error(
                                 EgressErrorCodes.LIMIT_EXCEEDED,
                                 op + " exceeds a limit of the egress sidecar: "
-                                        + (hints.limit() != null ? hints.limit() : "send a smaller request.")
+                                        + or(hints.limit(), "send a smaller request.")
                                         + server),
                         requestId);
             case 426 ->
@@ -150,6 +147,10 @@ final class SidecarErrors {
                         : new SandboxApiException(
                                 status, error(EgressErrorCodes.SIDECAR_ERROR, op + " failed." + server), requestId);
         };
+    }
+
+    private static String or(@Nullable String hint, String fallback) {
+        return hint != null ? hint : fallback;
     }
 
     private static SandboxError error(String code, String message) {

@@ -502,6 +502,10 @@ class NetworkEndToEndTest {
             Map<String, String> egressOnly =
                     Map.of("OPENSANDBOX-EGRESS-AUTH", endpoint.headers().get("OPENSANDBOX-EGRESS-AUTH"));
             assertThat(raw(endpoint, "/policy", egressOnly).statusCode()).isEqualTo(401);
+            Throwable refused =
+                    catchThrowable(() -> Egress.of(new Headerless(sandbox)).getEgressPolicy());
+            assertThat(refused).isInstanceOf(AuthenticationException.class);
+            assertThat(refused.getMessage()).contains("OPENSANDBOX-EGRESS-AUTH", "OpenSandbox-Secure-Access");
 
             assertThat(Egress.of(sandbox).getEgressPolicy().policy()).contains(ALLOW_APIS);
             CredentialVault vault = CredentialVault.of(sandbox);
