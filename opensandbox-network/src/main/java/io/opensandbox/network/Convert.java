@@ -9,6 +9,7 @@ import io.opensandbox.network.internal.Wire;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /** Public types to wire records and back. */
@@ -65,33 +66,40 @@ final class Convert {
     }
 
     static Wire.MutationRequest patch(CredentialVaultPatch patch) {
-        Wire.CredentialMutations credentials = null;
-        if (!patch.addCredentials().isEmpty()
-                || !patch.replaceCredentials().isEmpty()
-                || !patch.deleteCredentials().isEmpty()) {
-            credentials = new Wire.CredentialMutations(
-                    orNull(patch.addCredentials().stream()
-                            .map(Convert::credential)
-                            .toList()),
-                    orNull(patch.replaceCredentials().stream()
-                            .map(Convert::credential)
-                            .toList()),
-                    orNull(patch.deleteCredentials()));
-        }
-        Wire.BindingMutations bindings = null;
-        if (!patch.addBindings().isEmpty()
-                || !patch.replaceBindings().isEmpty()
-                || !patch.deleteBindings().isEmpty()) {
-            bindings = new Wire.BindingMutations(
-                    orNull(patch.addBindings().stream().map(Convert::binding).toList()),
-                    orNull(patch.replaceBindings().stream()
-                            .map(Convert::binding)
-                            .toList()),
-                    orNull(patch.deleteBindings()));
-        }
         Long revision =
                 patch.expectedRevision().isPresent() ? patch.expectedRevision().getAsLong() : null;
-        return new Wire.MutationRequest(revision, credentials, bindings);
+        return new Wire.MutationRequest(
+                revision,
+                mutations(
+                        patch.addCredentials(),
+                        patch.replaceCredentials(),
+                        patch.deleteCredentials(),
+                        Convert::credential,
+                        Wire.CredentialMutations::new),
+                mutations(
+                        patch.addBindings(),
+                        patch.replaceBindings(),
+                        patch.deleteBindings(),
+                        Convert::binding,
+                        Wire.BindingMutations::new));
+    }
+
+    /** A wire mutation set of {add, replace, delete}, without empty lists; {@code null} when all are empty. */
+    private static <T, W, M> @Nullable M mutations(
+            List<T> add, List<T> replace, List<String> delete, Function<T, W> convert, MutationSet<W, M> wire) {
+        if (add.isEmpty() && replace.isEmpty() && delete.isEmpty()) {
+            return null;
+        }
+        return wire.of(
+                orNull(add.stream().map(convert).toList()),
+                orNull(replace.stream().map(convert).toList()),
+                orNull(delete));
+    }
+
+    /** The constructor of a wire mutation set. */
+    @FunctionalInterface
+    private interface MutationSet<W, M> {
+        M of(@Nullable List<W> add, @Nullable List<W> replace, @Nullable List<String> delete);
     }
 
     /** The secret values a patch sends, for scrubbing error messages. */
@@ -184,23 +192,20 @@ final class Convert {
     }
 
     private static List<CredentialMetadata> credentials(@Nullable List<Wire.CredentialMetadata> wire) {
-        List<CredentialMetadata> out = new ArrayList<>();
-        if (wire != null) {
-            for (Wire.CredentialMetadata item : wire) {
-                if (item != null) {
-                    out.add(credential(item));
-                }
-            }
-        }
-        return out;
+        return items(wire, Convert::credential);
     }
 
     private static List<CredentialBindingMetadata> bindings(@Nullable List<Wire.BindingMetadata> wire) {
-        List<CredentialBindingMetadata> out = new ArrayList<>();
+        return items(wire, Convert::binding);
+    }
+
+    /** Converts the items of a list the sidecar sent, skipping {@code null} items; no list reads as empty. */
+    private static <W, T> List<T> items(@Nullable List<W> wire, Function<W, T> convert) {
+        List<T> out = new ArrayList<>();
         if (wire != null) {
-            for (Wire.BindingMetadata item : wire) {
+            for (W item : wire) {
                 if (item != null) {
-                    out.add(binding(item));
+                    out.add(convert.apply(item));
                 }
             }
         }

@@ -1,11 +1,9 @@
 package io.opensandbox.network;
 
 import io.opensandbox.api.ConflictException;
-import io.opensandbox.api.InvalidArgumentException;
 import io.opensandbox.api.NotFoundException;
 import io.opensandbox.api.SandboxException;
 import io.opensandbox.api.SandboxHandle;
-import io.opensandbox.api.internal.ApiClient;
 import io.opensandbox.api.internal.Urls;
 import io.opensandbox.network.internal.Wire;
 import java.util.ArrayList;
@@ -33,6 +31,9 @@ import org.slf4j.LoggerFactory;
 public final class CredentialVault {
     private static final Logger LOG = LoggerFactory.getLogger(CredentialVault.class);
     private static final String VAULT = "/credential-vault";
+    private static final String WRITE_RULES = "names must be unique and non-blank, every binding must refer to"
+            + " credentials of the vault, and the sidecar accepts a binding only if an explicit allow rule of the"
+            + " egress policy covers each of its hosts and no other binding can match the same request.";
 
     private final Sidecar sidecar;
 
@@ -64,24 +65,21 @@ public final class CredentialVault {
     public CredentialVaultState create(List<Credential> credentials, List<CredentialBinding> bindings) {
         List<Credential> creds = List.copyOf(Objects.requireNonNull(credentials, "credentials"));
         List<CredentialBinding> binds = List.copyOf(Objects.requireNonNull(bindings, "bindings"));
-        ApiClient client = sidecar.client();
-        try {
-            CredentialVaultState state = Convert.state(client.call("POST", VAULT)
-                    .json(Convert.create(creds, binds))
-                    .as(Wire.VaultState.class));
-            LOG.debug(
-                    "created the Credential Vault of sandbox {} at revision {}",
-                    sidecar.handle().id(),
-                    state.revision());
-            return state;
-        } catch (SandboxException e) {
-            throw SidecarErrors.map(
-                    e,
-                    SidecarErrors.Hints.of("creating the Credential Vault")
-                            .conflict("the sandbox already has a Credential Vault; change it with patch(...) or"
-                                    + " delete() it first.")
-                            .secrets(Convert.secrets(creds)));
-        }
+        SidecarErrors.Hints hints = SidecarErrors.Hints.of("creating the Credential Vault")
+                .badRequest(WRITE_RULES)
+                .conflict("the sandbox already has a Credential Vault; change it with patch(...) or delete() it"
+                        + " first.")
+                .secrets(Convert.secrets(creds));
+        CredentialVaultState state = sidecar.call(
+                hints,
+                client -> Convert.state(client.call("POST", VAULT)
+                        .json(Convert.create(creds, binds))
+                        .as(Wire.VaultState.class)));
+        LOG.debug(
+                "created the Credential Vault of sandbox {} at revision {}",
+                sidecar.handle().id(),
+                state.revision());
+        return state;
     }
 
     /**
@@ -92,12 +90,9 @@ public final class CredentialVault {
      * @throws SandboxException if the call fails
      */
     public CredentialVaultState get() {
-        ApiClient client = sidecar.client();
-        try {
-            return Convert.state(client.call("GET", VAULT).as(Wire.VaultState.class));
-        } catch (SandboxException e) {
-            throw SidecarErrors.map(e, SidecarErrors.Hints.of("reading the Credential Vault"));
-        }
+        return sidecar.call(
+                SidecarErrors.Hints.of("reading the Credential Vault"),
+                client -> Convert.state(client.call("GET", VAULT).as(Wire.VaultState.class)));
     }
 
     /**
@@ -118,24 +113,23 @@ public final class CredentialVault {
         String expected = patch.expectedRevision().isPresent()
                 ? "revision " + patch.expectedRevision().getAsLong()
                 : "the state it was computed from";
-        ApiClient client = sidecar.client();
-        try {
-            CredentialVaultState state = Convert.state(
-                    client.call("PATCH", VAULT).json(Convert.patch(patch)).as(Wire.VaultState.class));
-            LOG.debug(
-                    "patched the Credential Vault of sandbox {} to revision {}",
-                    sidecar.handle().id(),
-                    state.revision());
-            return state;
-        } catch (SandboxException e) {
-            throw SidecarErrors.map(
-                    e,
-                    SidecarErrors.Hints.of("patching the Credential Vault")
-                            .conflict("the vault changed since " + expected + ", or a credential or binding name"
-                                    + " clashes; read it again with get(), rebuild the patch with"
-                                    + " expectedRevision(state.revision()) and retry.")
-                            .secrets(Convert.secrets(sent)));
-        }
+        SidecarErrors.Hints hints = SidecarErrors.Hints.of("patching the Credential Vault")
+                .badRequest(WRITE_RULES)
+                .notFound("the sandbox has no Credential Vault (create() it first), or the patch replaces or deletes"
+                        + " a credential or binding that does not exist; read the vault with get().")
+                .conflict("the vault changed since " + expected + ", or a credential or binding name clashes; read"
+                        + " it again with get(), rebuild the patch with expectedRevision(state.revision()) and"
+                        + " retry.")
+                .secrets(Convert.secrets(sent));
+        CredentialVaultState state = sidecar.call(
+                hints,
+                client -> Convert.state(
+                        client.call("PATCH", VAULT).json(Convert.patch(patch)).as(Wire.VaultState.class)));
+        LOG.debug(
+                "patched the Credential Vault of sandbox {} to revision {}",
+                sidecar.handle().id(),
+                state.revision());
+        return state;
     }
 
     /**
@@ -145,15 +139,10 @@ public final class CredentialVault {
      * @throws SandboxException if the call fails
      */
     public void delete() {
-        ApiClient client = sidecar.client();
-        try {
-            client.call("DELETE", VAULT).execute();
-            LOG.debug(
-                    "deleted the Credential Vault of sandbox {}",
-                    sidecar.handle().id());
-        } catch (SandboxException e) {
-            throw SidecarErrors.map(e, SidecarErrors.Hints.of("deleting the Credential Vault"));
-        }
+        sidecar.call(
+                SidecarErrors.Hints.of("deleting the Credential Vault"),
+                client -> client.call("DELETE", VAULT).execute());
+        LOG.debug("deleted the Credential Vault of sandbox {}", sidecar.handle().id());
     }
 
     /**
@@ -164,13 +153,10 @@ public final class CredentialVault {
      * @throws SandboxException if the call fails
      */
     public RevisionedList<CredentialMetadata> listCredentials() {
-        ApiClient client = sidecar.client();
-        try {
-            return Convert.credentials(
-                    client.call("GET", VAULT + "/credentials").as(Wire.CredentialList.class));
-        } catch (SandboxException e) {
-            throw SidecarErrors.map(e, SidecarErrors.Hints.of("listing Credential Vault credentials"));
-        }
+        return sidecar.call(
+                SidecarErrors.Hints.of("listing Credential Vault credentials"),
+                client -> Convert.credentials(
+                        client.call("GET", VAULT + "/credentials").as(Wire.CredentialList.class)));
     }
 
     /**
@@ -182,18 +168,13 @@ public final class CredentialVault {
      * @throws SandboxException if the call fails
      */
     public CredentialMetadata getCredential(String name) {
-        String checked = checkedName("credential", name);
-        ApiClient client = sidecar.client();
-        try {
-            return Convert.credential(client.call("GET", VAULT + "/credentials/" + Urls.segment(checked))
-                    .as(Wire.CredentialMetadata.class));
-        } catch (SandboxException e) {
-            throw SidecarErrors.map(
-                    e,
-                    SidecarErrors.Hints.of("reading credential '" + checked + "'")
-                            .notFound("the vault has no credential of that name, or the sandbox has no vault;"
-                                    + " list them with listCredentials()."));
-        }
+        String checked = Checks.name("credential", name);
+        return sidecar.call(
+                SidecarErrors.Hints.of("reading credential '" + checked + "'")
+                        .notFound("the vault has no credential of that name, or the sandbox has no vault; list them"
+                                + " with listCredentials()."),
+                client -> Convert.credential(client.call("GET", VAULT + "/credentials/" + Urls.segment(checked))
+                        .as(Wire.CredentialMetadata.class)));
     }
 
     /**
@@ -204,12 +185,10 @@ public final class CredentialVault {
      * @throws SandboxException if the call fails
      */
     public RevisionedList<CredentialBindingMetadata> listBindings() {
-        ApiClient client = sidecar.client();
-        try {
-            return Convert.bindings(client.call("GET", VAULT + "/bindings").as(Wire.BindingList.class));
-        } catch (SandboxException e) {
-            throw SidecarErrors.map(e, SidecarErrors.Hints.of("listing Credential Vault bindings"));
-        }
+        return sidecar.call(
+                SidecarErrors.Hints.of("listing Credential Vault bindings"),
+                client ->
+                        Convert.bindings(client.call("GET", VAULT + "/bindings").as(Wire.BindingList.class)));
     }
 
     /**
@@ -221,26 +200,13 @@ public final class CredentialVault {
      * @throws SandboxException if the call fails
      */
     public CredentialBindingMetadata getBinding(String name) {
-        String checked = checkedName("binding", name);
-        ApiClient client = sidecar.client();
-        try {
-            return Convert.binding(client.call("GET", VAULT + "/bindings/" + Urls.segment(checked))
-                    .as(Wire.BindingMetadata.class));
-        } catch (SandboxException e) {
-            throw SidecarErrors.map(
-                    e,
-                    SidecarErrors.Hints.of("reading binding '" + checked + "'")
-                            .notFound("the vault has no binding of that name, or the sandbox has no vault;"
-                                    + " list them with listBindings()."));
-        }
-    }
-
-    private static String checkedName(String what, String name) {
-        Objects.requireNonNull(name, what + " name");
-        if (name.isBlank()) {
-            throw new InvalidArgumentException(what + " name must not be blank", null);
-        }
-        return name;
+        String checked = Checks.name("binding", name);
+        return sidecar.call(
+                SidecarErrors.Hints.of("reading binding '" + checked + "'")
+                        .notFound("the vault has no binding of that name, or the sandbox has no vault; list them"
+                                + " with listBindings()."),
+                client -> Convert.binding(client.call("GET", VAULT + "/bindings/" + Urls.segment(checked))
+                        .as(Wire.BindingMetadata.class)));
     }
 
     @Override

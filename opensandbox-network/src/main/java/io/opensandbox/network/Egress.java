@@ -11,7 +11,6 @@ import io.opensandbox.api.internal.Json;
 import io.opensandbox.network.internal.Wire;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The runtime egress policy of one sandbox, read and changed through its egress sidecar. Thread-safe; cheap to
@@ -24,6 +23,11 @@ import java.util.Objects;
  * }</pre>
  */
 public final class Egress {
+    private static final String POLICY = "/policy";
+    private static final String NO_POLICY_API = "the egress endpoint does not serve /policy; the sandbox may have"
+            + " been created without a networkPolicy (and so without an egress sidecar), or its sidecar is too old"
+            + " for this call.";
+
     private final Sidecar sidecar;
 
     private Egress(SandboxHandle handle) {
@@ -47,18 +51,16 @@ public final class Egress {
      * @throws SandboxException if the call fails
      */
     public EgressPolicyStatus getEgressPolicy() {
-        ApiClient client = sidecar.client();
-        try {
-            return Convert.status(client.call("GET", "/policy").as(Wire.PolicyStatus.class));
-        } catch (SandboxException e) {
-            throw SidecarErrors.map(e, SidecarErrors.Hints.of("reading the egress policy"));
-        }
+        return sidecar.call(
+                SidecarErrors.Hints.of("reading the egress policy").notFound(NO_POLICY_API),
+                client -> Convert.status(client.call("GET", POLICY).as(Wire.PolicyStatus.class)));
     }
 
     /**
      * Merges rules into the policy in force ({@code PATCH /policy}): existing rules stay unless an incoming rule has
-     * the same target; incoming rules take priority; of several incoming rules with one target the first wins; the
-     * default action is kept.
+     * the same target; incoming rules take priority (rules are evaluated in order, and the sidecar puts incoming rules
+     * before the existing ones); of several incoming rules with one target the first wins; the default action is
+     * kept.
      *
      * @param rules the rules, at least one, none with action {@link EgressAction#UNKNOWN}
      * @return the sidecar's status after the change
@@ -77,16 +79,13 @@ public final class Egress {
                     return Convert.rule(rule);
                 })
                 .toList();
-        ApiClient client = sidecar.client();
-        try {
-            return lenientStatus(client.call("PATCH", "/policy").json(body).execute());
-        } catch (SandboxException e) {
-            throw SidecarErrors.map(
-                    e,
-                    SidecarErrors.Hints.of("patching egress rules")
-                            .limit("the policy would hold more egress rules than the sidecar allows; delete rules"
-                                    + " with deleteEgressRules(...) or merge targets into wildcard domains."));
-        }
+        SidecarErrors.Hints hints = SidecarErrors.Hints.of("patching egress rules")
+                .notFound(NO_POLICY_API)
+                .limit("the policy would hold more egress rules than the sidecar allows; delete rules with"
+                        + " deleteEgressRules(...) or merge targets into wildcard domains.");
+        return sidecar.call(
+                hints,
+                client -> lenientStatus(client.call("PATCH", POLICY).json(body).execute()));
     }
 
     /**
@@ -115,12 +114,10 @@ public final class Egress {
                 throw new InvalidArgumentException("egress target to delete must not be blank", null);
             }
         }
-        ApiClient client = sidecar.client();
-        try {
-            return lenientStatus(client.call("DELETE", "/policy").json(checked).execute());
-        } catch (SandboxException e) {
-            throw SidecarErrors.map(e, SidecarErrors.Hints.of("deleting egress rules"));
-        }
+        return sidecar.call(
+                SidecarErrors.Hints.of("deleting egress rules").notFound(NO_POLICY_API),
+                client -> lenientStatus(
+                        client.call("DELETE", POLICY).json(checked).execute()));
     }
 
     /**
@@ -147,6 +144,6 @@ public final class Egress {
 
     @Override
     public String toString() {
-        return "Egress{sandbox=" + Objects.requireNonNull(sidecar.handle().id()) + "}";
+        return "Egress{sandbox=" + sidecar.handle().id() + "}";
     }
 }

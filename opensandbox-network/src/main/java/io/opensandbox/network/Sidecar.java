@@ -2,9 +2,11 @@ package io.opensandbox.network;
 
 import io.opensandbox.api.ConnectionConfig;
 import io.opensandbox.api.Endpoint;
+import io.opensandbox.api.SandboxException;
 import io.opensandbox.api.SandboxHandle;
 import io.opensandbox.api.internal.ApiClient;
 import java.util.Objects;
+import java.util.function.Function;
 
 /** The client of a sandbox's egress sidecar: its endpoint's base URL and headers, never the lifecycle API key. */
 final class Sidecar {
@@ -23,5 +25,18 @@ final class Sidecar {
         ConnectionConfig config = handle.connectionConfig();
         Endpoint endpoint = handle.endpoint(SandboxHandle.EGRESS_PORT);
         return new ApiClient(handle.transport(), config, endpoint.baseUrl(config.protocol()), endpoint.headers());
+    }
+
+    /**
+     * Makes one call. A failure of the call is mapped with the hints ({@link SidecarErrors#map}); a failure to
+     * resolve the endpoint (a lifecycle error) passes through unchanged.
+     */
+    <T> T call(SidecarErrors.Hints hints, Function<ApiClient, T> call) {
+        ApiClient client = client();
+        try {
+            return call.apply(client);
+        } catch (SandboxException e) {
+            throw SidecarErrors.map(e, hints);
+        }
     }
 }

@@ -24,29 +24,34 @@ final class SidecarErrors {
     /** Hints for one operation; {@code null} fields fall back to generic text. */
     record Hints(
             String operation,
+            @Nullable String badRequest,
             @Nullable String notFound,
             @Nullable String conflict,
             @Nullable String limit,
             Collection<String> secrets) {
 
         static Hints of(String operation) {
-            return new Hints(operation, null, null, null, List.of());
+            return new Hints(operation, null, null, null, null, List.of());
+        }
+
+        Hints badRequest(String hint) {
+            return new Hints(operation, hint, notFound, conflict, limit, secrets);
         }
 
         Hints notFound(String hint) {
-            return new Hints(operation, hint, conflict, limit, secrets);
+            return new Hints(operation, badRequest, hint, conflict, limit, secrets);
         }
 
         Hints conflict(String hint) {
-            return new Hints(operation, notFound, hint, limit, secrets);
+            return new Hints(operation, badRequest, notFound, hint, limit, secrets);
         }
 
         Hints limit(String hint) {
-            return new Hints(operation, notFound, conflict, hint, secrets);
+            return new Hints(operation, badRequest, notFound, conflict, hint, secrets);
         }
 
         Hints secrets(Collection<String> values) {
-            return new Hints(operation, notFound, conflict, limit, List.copyOf(values));
+            return new Hints(operation, badRequest, notFound, conflict, limit, List.copyOf(values));
         }
     }
 
@@ -73,7 +78,9 @@ final class SidecarErrors {
                         status,
                         error(
                                 EgressErrorCodes.BAD_REQUEST,
-                                op + " was rejected as invalid; check the names, hosts and targets sent." + server),
+                                op + " was rejected as invalid: "
+                                        + or(hints.badRequest(), "check the names, hosts and targets sent.")
+                                        + server),
                         requestId);
             case 401, 403 ->
                 new AuthenticationException(
@@ -81,8 +88,9 @@ final class SidecarErrors {
                         error(
                                 EgressErrorCodes.UNAUTHORIZED,
                                 op + " was refused by the egress sidecar; the egress endpoint's headers"
-                                        + " (OPENSANDBOX-EGRESS-AUTH) are missing or out of date: resolve the"
-                                        + " endpoint again through the lifecycle server." + server),
+                                        + " (OPENSANDBOX-EGRESS-AUTH, and OpenSandbox-Secure-Access for a sandbox"
+                                        + " with secure access) are missing or out of date: resolve the endpoint"
+                                        + " again through the lifecycle server." + server),
                         requestId);
             case 404 ->
                 new NotFoundException(
@@ -90,9 +98,9 @@ final class SidecarErrors {
                         error(
                                 EgressErrorCodes.NOT_FOUND,
                                 op + " found nothing: "
-                                        + (hints.notFound() != null
-                                                ? hints.notFound()
-                                                : "no Credential Vault exists in this sandbox; create one first.")
+                                        + or(
+                                                hints.notFound(),
+                                                "no Credential Vault exists in this sandbox; create one first.")
                                         + server),
                         requestId);
             case 409 ->
@@ -101,9 +109,7 @@ final class SidecarErrors {
                         error(
                                 EgressErrorCodes.CONFLICT,
                                 op + " conflicts with the Credential Vault's current state: "
-                                        + (hints.conflict() != null
-                                                ? hints.conflict()
-                                                : "read it again with get() and retry.")
+                                        + or(hints.conflict(), "read it again with get() and retry.")
                                         + server),
                         requestId);
             case 412 ->
@@ -120,7 +126,7 @@ final class SidecarErrors {
                         error(
                                 EgressErrorCodes.LIMIT_EXCEEDED,
                                 op + " exceeds a limit of the egress sidecar: "
-                                        + (hints.limit() != null ? hints.limit() : "send a smaller request.")
+                                        + or(hints.limit(), "send a smaller request.")
                                         + server),
                         requestId);
             case 426 ->
@@ -141,6 +147,10 @@ final class SidecarErrors {
                         : new SandboxApiException(
                                 status, error(EgressErrorCodes.SIDECAR_ERROR, op + " failed." + server), requestId);
         };
+    }
+
+    private static String or(@Nullable String hint, String fallback) {
+        return hint != null ? hint : fallback;
     }
 
     private static SandboxError error(String code, String message) {

@@ -356,6 +356,32 @@ class CredentialVaultWireTest {
     }
 
     @Test
+    void patch_on404_namesBothCauses_andWriteOn400_namesTheSidecarsRules() {
+        stubAll(404, "credential \"gone\" not found\n");
+        CredentialVaultPatch deleteGone =
+                CredentialVaultPatch.builder().deleteCredential("gone").build();
+        assertThatThrownBy(() -> vault.patch(deleteGone))
+                .isInstanceOfSatisfying(
+                        NotFoundException.class,
+                        e -> assertThat(e.getMessage())
+                                .contains("create() it first")
+                                .contains("replaces or deletes a credential or binding that does not exist")
+                                .contains("credential \"gone\" not found"));
+
+        stubAll(400, "binding \"b\" host \"api.x.io\" is not covered by an explicit allow egress rule\n");
+        assertThatThrownBy(() -> vault.create(
+                        List.of(Credential.inline("c", "v4lue")),
+                        List.of(CredentialBinding.of(
+                                "b", CredentialMatch.forHosts("api.x.io"), CredentialAuth.bearer("c")))))
+                .isInstanceOfSatisfying(SandboxApiException.class, e -> {
+                    assertThat(e.error().code()).isEqualTo(EgressErrorCodes.BAD_REQUEST);
+                    assertThat(e.getMessage())
+                            .contains("explicit allow rule of the egress policy covers each of its hosts")
+                            .contains("is not covered by an explicit allow egress rule");
+                });
+    }
+
+    @Test
     void anyCall_on400And401_mapsToCodes() {
         stubAll(400, "json: unknown field \"extra\"\n");
         assertThatThrownBy(vault::listBindings).isInstanceOfSatisfying(SandboxApiException.class, e -> {

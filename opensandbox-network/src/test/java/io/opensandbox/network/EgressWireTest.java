@@ -23,6 +23,7 @@ import io.opensandbox.api.EgressAction;
 import io.opensandbox.api.EgressRule;
 import io.opensandbox.api.InvalidArgumentException;
 import io.opensandbox.api.NetworkPolicy;
+import io.opensandbox.api.NotFoundException;
 import io.opensandbox.api.SandboxApiException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -173,6 +174,25 @@ class EgressWireTest {
                             .contains("too many rules: 4097 > 4096")
                             .contains("deleteEgressRules");
                 });
+    }
+
+    @Test
+    void anyPolicyCall_on404_saysThePolicyApiIsMissing_notTheVault() {
+        SIDECAR.server()
+                .stubFor(any(anyUrl()).willReturn(aResponse().withStatus(404).withBody("404 page not found\n")));
+
+        for (Runnable call : List.<Runnable>of(
+                egress::getEgressPolicy,
+                () -> egress.patchEgressRules(EgressRule.allow("pypi.org")),
+                () -> egress.deleteEgressRules("pypi.org"))) {
+            assertThatThrownBy(call::run).isInstanceOfSatisfying(NotFoundException.class, e -> {
+                assertThat(e.statusCode()).isEqualTo(404);
+                assertThat(e.getMessage())
+                        .contains("does not serve /policy")
+                        .contains("404 page not found")
+                        .doesNotContain("Credential Vault");
+            });
+        }
     }
 
     @Test

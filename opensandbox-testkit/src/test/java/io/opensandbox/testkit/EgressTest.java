@@ -65,6 +65,31 @@ class EgressTest {
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
         assertThat(c.call(ep, "PATCH", "/policy", "[]").statusCode()).isEqualTo(400);
+        // Incoming rules take priority, so they come before the existing ones; targets compare case-insensitively
+        HttpResponse<String> wildcard =
+                c.call(ep, "PATCH", "/policy", "[{\"action\":\"allow\",\"target\":\"*.example.com\"}]");
+        assertThat(wildcard.statusCode()).isEqualTo(200);
+        HttpResponse<String> override = c.call(
+                ep,
+                "PATCH",
+                "/policy",
+                "[{\"action\":\"deny\",\"target\":\"bad.example.com\"},{\"action\":\"deny\",\"target\":\"*.EXAMPLE.com\"}]");
+        assertThat(TestClient.json(override).path("policy").path("egress").toString())
+                .isEqualTo("[{\"action\":\"deny\",\"target\":\"bad.example.com\"},"
+                        + "{\"action\":\"deny\",\"target\":\"*.EXAMPLE.com\"},"
+                        + "{\"action\":\"allow\",\"target\":\"github.com\"}]");
+        HttpResponse<String> removed = c.call(ep, "DELETE", "/policy", "[\"BAD.example.com\",\"*.example.com\"]");
+        assertThat(TestClient.json(removed).path("policy").path("egress").toString())
+                .isEqualTo("[{\"action\":\"allow\",\"target\":\"github.com\"}]");
+
+        // DELETE /policy: minItems 1 as well; the rules are unchanged
+        HttpResponse<String> emptyDelete = c.call(ep, "DELETE", "/policy", "[]");
+        assertThat(emptyDelete.statusCode()).isEqualTo(400);
+        assertThat(emptyDelete.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+        assertThat(TestClient.json(c.call(ep, "GET", "/policy", null))
+                        .path("policy")
+                        .path("egress"))
+                .hasSize(1);
 
         // deny by default: new commands get an empty network namespace (only a loopback device)
         TestClient.Endpoint execd = c.endpoint(id, 44772, false);

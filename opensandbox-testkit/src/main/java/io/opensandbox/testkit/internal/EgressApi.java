@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -53,18 +54,21 @@ final class EgressApi {
                 if (!body.isArray() || body.isEmpty()) {
                     throw ApiException.badRequest(BAD, "request body must be a non-empty JSON array of rules");
                 }
+                // egress-api.yaml: incoming rules take priority over existing ones (rules are evaluated in order),
+                // so they come first; of several incoming rules for one target the first wins; existing rules stay
+                // unless an incoming rule has their target. Targets are domains: compared case-insensitively.
                 Map<String, EgressState.Rule> incoming = new LinkedHashMap<>();
                 for (JsonNode r : body) {
                     EgressState.Rule rule = LifecycleApi.rule(r, BAD);
-                    incoming.putIfAbsent(rule.target(), rule); // first duplicate in the payload wins
+                    incoming.putIfAbsent(targetKey(rule.target()), rule);
                 }
                 synchronized (st) {
-                    List<EgressState.Rule> merged = new ArrayList<>();
+                    List<EgressState.Rule> merged = new ArrayList<>(incoming.values());
                     for (EgressState.Rule old : st.rules) {
-                        EgressState.Rule replacement = incoming.remove(old.target());
-                        merged.add(replacement != null ? replacement : old);
+                        if (!incoming.containsKey(targetKey(old.target()))) {
+                            merged.add(old);
+                        }
                     }
-                    merged.addAll(incoming.values());
                     if (merged.size() > MAX_RULES) {
                         throw new ApiException(413, BAD, "too many egress rules (limit " + MAX_RULES + ")");
                     }
@@ -75,18 +79,19 @@ final class EgressApi {
             }
             case "DELETE": {
                 JsonNode body = Json.parse(Http.readJsonBody(ex), BAD);
-                if (!body.isArray()) {
-                    throw ApiException.badRequest(BAD, "request body must be a JSON array of target strings");
+                if (!body.isArray() || body.isEmpty()) {
+                    // egress-api.yaml: DELETE /policy takes an array with minItems 1, like PATCH
+                    throw ApiException.badRequest(BAD, "request body must be a non-empty JSON array of target strings");
                 }
                 Set<String> targets = new LinkedHashSet<>();
                 for (JsonNode t : body) {
                     if (!t.isTextual()) {
                         throw ApiException.badRequest(BAD, "request body must be a JSON array of target strings");
                     }
-                    targets.add(t.textValue());
+                    targets.add(targetKey(t.textValue()));
                 }
                 synchronized (st) {
-                    st.rules.removeIf(r -> targets.contains(r.target()));
+                    st.rules.removeIf(r -> targets.contains(targetKey(r.target())));
                 }
                 break;
             }
@@ -105,6 +110,11 @@ final class EgressApi {
                 throw new ApiException(405, BAD, "method not allowed");
         }
         Http.json(ex, 200, status(st));
+    }
+
+    /** Domain targets match case-insensitively, like DNS names. */
+    private static String targetKey(String target) {
+        return target.toLowerCase(Locale.ROOT);
     }
 
     private static ObjectNode status(EgressState st) {
