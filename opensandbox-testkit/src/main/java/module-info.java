@@ -18,8 +18,8 @@ module io.opensandbox.testkit {
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
     requires static transitive org.jspecify;
-    requires static transitive io.opensandbox.api;
-    requires static transitive org.junit.jupiter.api;
+    requires static io.opensandbox.api;
+    requires static org.junit.jupiter.api;
 
     exports io.opensandbox.testkit;
 }
