@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.opensandbox.api.ConnectionConfig;
 import io.opensandbox.api.Endpoint;
+import io.opensandbox.api.RetryPolicy;
 import io.opensandbox.api.SandboxHandle;
 import io.opensandbox.api.internal.Transports;
 import io.opensandbox.api.spi.Transport;
@@ -46,6 +47,8 @@ final class SidecarServer implements BeforeAllCallback, AfterAllCallback, Before
                 .domain("127.0.0.1:1")
                 .apiKey(API_KEY)
                 .debug(debug)
+                // error-shape tests assert single requests; retries have their own tests in the lifecycle module
+                .retryPolicy(RetryPolicy.disabled())
                 .build();
         lease = Transports.lease(config);
         handle = new Handle(
