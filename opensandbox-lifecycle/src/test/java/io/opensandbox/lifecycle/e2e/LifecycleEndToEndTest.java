@@ -58,6 +58,9 @@ class LifecycleEndToEndTest {
         lastServer = server;
         Sandbox sandbox = create(config, "team", "e2e");
         try {
+            // both transports are on the class path: httpclient5 by priority, or the one the run names
+            assertThat(sandbox.transport().name())
+                    .isEqualTo(System.getProperty("opensandbox.transport", "httpclient5"));
             SandboxInfo info = sandbox.getInfo();
             assertThat(info.state()).isEqualTo(SandboxState.RUNNING);
             assertThat(info.metadata()).containsEntry("team", "e2e");
