@@ -61,12 +61,16 @@ public final class LifecycleBenchmark {
                             .build())
                     .build();
             plain.start();
-            ConnectionConfig config = ConnectionConfig.builder()
+            ConnectionConfig hc5 = ConnectionConfig.builder()
                     .domain("127.0.0.1:" + server.port())
                     .apiKey("bench-key")
+                    .transportName("httpclient5")
                     .build();
-            try (SandboxManager manager = SandboxManager.create(config)) {
-                Call sdk = () -> manager.getSandboxInfo("bench-1");
+            ConnectionConfig jdk = hc5.toBuilder().transportName("jdk").build();
+            try (SandboxManager viaHc5 = SandboxManager.create(hc5);
+                    SandboxManager viaJdk = SandboxManager.create(jdk)) {
+                Call sdk = () -> viaHc5.getSandboxInfo("bench-1");
+                Call sdkJdk = () -> viaJdk.getSandboxInfo("bench-1");
                 Call baseline = () -> {
                     SimpleHttpRequest request = SimpleRequestBuilder.get(url)
                             .addHeader("OPEN-SANDBOX-API-KEY", "bench-key")
@@ -80,35 +84,36 @@ public final class LifecycleBenchmark {
                 System.out.printf(
                         Locale.ROOT,
                         "getInfo against a loopback server answering from memory; %d sequential calls, %d callers x %d"
-                                + " calls, best of %d rounds, Java %s, %d cores%n",
+                                + " calls, best of %d rounds (interleaved), Java %s, %d cores%n",
                         sequential,
                         callers,
                         perCaller,
                         rounds,
                         System.getProperty("java.version"),
                         Runtime.getRuntime().availableProcessors());
-                sequentialRun(baseline, sequential);
-                sequentialRun(sdk, sequential);
-                double baseMean = Double.MAX_VALUE;
-                double sdkMean = Double.MAX_VALUE;
-                double baseRate = 0;
-                double sdkRate = 0;
-                for (int round = 0; round < rounds; round++) {
-                    baseMean = Math.min(baseMean, sequentialRun(baseline, sequential));
-                    sdkMean = Math.min(sdkMean, sequentialRun(sdk, sequential));
-                    baseRate = Math.max(baseRate, concurrentRun(baseline, callers, perCaller));
-                    sdkRate = Math.max(sdkRate, concurrentRun(sdk, callers, perCaller));
+                Call[] calls = {baseline, sdk, sdkJdk};
+                String[] names = {"plain HttpClient 5", "OpenSandbox SDK, httpclient5", "OpenSandbox SDK, jdk"};
+                double[] mean = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
+                double[] rate = new double[3];
+                for (Call call : calls) {
+                    sequentialRun(call, sequential); // warm-up
+                    concurrentRun(call, callers, perCaller / 4);
                 }
-                System.out.printf(Locale.ROOT, "%-28s %14s %16s%n", "client", "mean latency", "throughput");
-                System.out.printf(
-                        Locale.ROOT, "%-28s %11.3f ms %12.0f req/s%n", "plain HttpClient 5", baseMean, baseRate);
-                System.out.printf(
-                        Locale.ROOT, "%-28s %11.3f ms %12.0f req/s%n", "OpenSandbox SDK (hc5)", sdkMean, sdkRate);
+                for (int round = 0; round < rounds; round++) {
+                    for (int i = 0; i < calls.length; i++) {
+                        mean[i] = Math.min(mean[i], sequentialRun(calls[i], sequential));
+                        rate[i] = Math.max(rate[i], concurrentRun(calls[i], callers, perCaller));
+                    }
+                }
+                System.out.printf(Locale.ROOT, "%-30s %14s %16s%n", "client", "mean latency", "throughput");
+                for (int i = 0; i < calls.length; i++) {
+                    System.out.printf(Locale.ROOT, "%-30s %11.3f ms %12.0f req/s%n", names[i], mean[i], rate[i]);
+                }
                 System.out.printf(
                         Locale.ROOT,
-                        "SDK / plain: latency %.2fx (target <= 1.10x), throughput %.2fx (target >= 0.90x)%n",
-                        sdkMean / baseMean,
-                        sdkRate / baseRate);
+                        "SDK (httpclient5) / plain: latency %.2fx (target <= 1.10x), throughput %.2fx (target >= 0.90x)%n",
+                        mean[1] / mean[0],
+                        rate[1] / rate[0]);
             } finally {
                 plain.close();
             }

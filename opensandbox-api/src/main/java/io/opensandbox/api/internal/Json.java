@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.opensandbox.api.SandboxError;
 import io.opensandbox.api.SandboxException;
@@ -14,12 +15,16 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /** The SDK's one JSON mapper: unknown fields ignored, nulls omitted unless a type says otherwise. */
 public final class Json {
     /** The shared mapper; thread-safe. Wire types must be records or classes open to Jackson. */
     public static final ObjectMapper MAPPER = mapper(JsonInclude.Include.NON_NULL, JsonInclude.Include.USE_DEFAULTS);
+
+    private static final Map<JavaType, ObjectReader> READERS = new ConcurrentHashMap<>();
 
     private static final ObjectMapper WITH_NULLS = mapper(JsonInclude.Include.ALWAYS, JsonInclude.Include.ALWAYS);
 
@@ -74,7 +79,7 @@ public final class Json {
      */
     public static <T> T read(byte[] bytes, JavaType type) {
         try {
-            T value = MAPPER.readValue(bytes, type);
+            T value = READERS.computeIfAbsent(type, MAPPER::readerFor).readValue(bytes);
             if (value == null) {
                 throw new IOException("empty JSON body");
             }

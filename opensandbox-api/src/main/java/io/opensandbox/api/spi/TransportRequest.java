@@ -28,9 +28,8 @@ public final class TransportRequest {
     private TransportRequest(Builder builder) {
         this.method = builder.method;
         this.uri = builder.uri;
-        TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        builder.headers.forEach((name, values) -> copy.put(name, List.copyOf(values)));
-        this.headers = Collections.unmodifiableMap(copy);
+        this.headers = Collections.unmodifiableMap(builder.headers);
+        builder.built = true;
         this.body = builder.body;
         this.timeout = builder.timeout;
         this.idleTimeout = builder.idleTimeout;
@@ -113,7 +112,10 @@ public final class TransportRequest {
     public static final class Builder {
         private final String method;
         private final URI uri;
-        private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        // Values are immutable lists; the map is handed to the request that build() makes and copied before the
+        // builder changes it again, so building does not copy it.
+        private TreeMap<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        private boolean built;
         private @Nullable RequestBody body;
         private Duration timeout = Duration.ofSeconds(30);
         private @Nullable Duration idleTimeout;
@@ -135,7 +137,12 @@ public final class TransportRequest {
          * @return this builder
          */
         public Builder header(String name, String value) {
-            headers.computeIfAbsent(name, key -> new ArrayList<>()).add(Objects.requireNonNull(value, "value"));
+            List<String> added = List.of(Objects.requireNonNull(value, "value"));
+            writableHeaders().merge(name, added, (old, more) -> {
+                List<String> all = new ArrayList<>(old);
+                all.addAll(more);
+                return List.copyOf(all);
+            });
             return this;
         }
 
@@ -147,8 +154,16 @@ public final class TransportRequest {
          * @return this builder
          */
         public Builder setHeader(String name, String value) {
-            headers.remove(name);
-            return header(name, value);
+            writableHeaders().put(name, List.of(Objects.requireNonNull(value, "value")));
+            return this;
+        }
+
+        private TreeMap<String, List<String>> writableHeaders() {
+            if (built) {
+                headers = new TreeMap<>(headers);
+                built = false;
+            }
+            return headers;
         }
 
         /**

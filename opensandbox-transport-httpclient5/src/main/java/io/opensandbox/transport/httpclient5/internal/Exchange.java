@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -47,7 +46,7 @@ final class Exchange {
     private boolean networkAborted; // guarded by this
     private @Nullable AsyncExecRuntime runtime; // guarded by this
     private volatile @Nullable Future<Void> httpFuture;
-    private volatile @Nullable ScheduledFuture<?> headerTimer;
+    private volatile Timer.@Nullable Task headerTimer;
     private volatile boolean requestStarted;
 
     Exchange(HttpClient5Transport transport, TransportRequest request) {
@@ -93,7 +92,7 @@ final class Exchange {
             startHeadersTimer();
         }
         CompletableFuture<TransportResponse> unused = result.whenComplete((response, failure) -> {
-            ScheduledFuture<?> timer = headerTimer;
+            Timer.Task timer = headerTimer;
             if (timer != null) {
                 timer.cancel(false);
             }
@@ -144,7 +143,7 @@ final class Exchange {
         if (result.isDone()) {
             return;
         }
-        ScheduledFuture<?> timer = transport
+        Timer.Task timer = transport
                 .timer()
                 .schedule(this::headersTimedOut, request.timeout().toNanos(), TimeUnit.NANOSECONDS);
         headerTimer = timer;

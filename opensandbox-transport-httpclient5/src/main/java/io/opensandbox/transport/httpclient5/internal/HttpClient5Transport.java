@@ -11,8 +11,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -45,7 +43,7 @@ public final class HttpClient5Transport implements Transport {
 
     private final String name;
     private final CloseableHttpAsyncClient client;
-    private final ScheduledThreadPoolExecutor timer;
+    private final Timer timer;
     private final Threads clientThreads;
     private final Threads timerThreads;
     private final Set<Exchange> exchanges = ConcurrentHashMap.newKeySet();
@@ -54,7 +52,7 @@ public final class HttpClient5Transport implements Transport {
     private HttpClient5Transport(
             String name,
             CloseableHttpAsyncClient client,
-            ScheduledThreadPoolExecutor timer,
+            Timer timer,
             Threads clientThreads,
             Threads timerThreads,
             AtomicBoolean closed) {
@@ -130,8 +128,7 @@ public final class HttpClient5Transport implements Transport {
                 .disableContentCompression()
                 .disableConnectionState()
                 .build();
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, timerThreads);
-        timer.setRemoveOnCancelPolicy(true);
+        Timer timer = new Timer(timerThreads);
         client.start();
         return new HttpClient5Transport(name, client, timer, clientThreads, timerThreads, closed);
     }
@@ -179,7 +176,7 @@ public final class HttpClient5Transport implements Transport {
         return client;
     }
 
-    ScheduledExecutorService timer() {
+    Timer timer() {
         return timer;
     }
 

@@ -8,8 +8,6 @@ import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.hc.core5.http.nio.AsyncEntityProducer;
@@ -31,7 +29,7 @@ final class PublisherEntity implements AsyncEntityProducer, Flow.Subscriber<Byte
     private final long contentLength;
     private final String contentType;
     private final @Nullable Duration idleTimeout;
-    private final ScheduledExecutorService timer;
+    private final Timer timer;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
     private Flow.@Nullable Subscription subscription;
@@ -43,7 +41,7 @@ final class PublisherEntity implements AsyncEntityProducer, Flow.Subscriber<Byte
     private boolean cancelled;
     private long written;
     private long lastProgress;
-    private @Nullable ScheduledFuture<?> idleCheck;
+    private Timer.@Nullable Task idleCheck;
 
     PublisherEntity(
             Exchange exchange,
@@ -51,7 +49,7 @@ final class PublisherEntity implements AsyncEntityProducer, Flow.Subscriber<Byte
             long contentLength,
             String contentType,
             @Nullable Duration idleTimeout,
-            ScheduledExecutorService timer) {
+            Timer timer) {
         this.exchange = exchange;
         this.publisher = publisher;
         this.contentLength = contentLength;
@@ -309,7 +307,7 @@ final class PublisherEntity implements AsyncEntityProducer, Flow.Subscriber<Byte
     }
 
     private void cancelIdleCheckLocked() {
-        ScheduledFuture<?> check = idleCheck;
+        Timer.Task check = idleCheck;
         if (check != null) {
             check.cancel(false);
             idleCheck = null;

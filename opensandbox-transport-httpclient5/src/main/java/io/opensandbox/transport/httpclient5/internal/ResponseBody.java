@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -44,7 +42,7 @@ final class ResponseBody implements AsyncResponseConsumer<Void>, Flow.Publisher<
 
     private final Exchange exchange;
     private final @Nullable Duration idleTimeout;
-    private final ScheduledExecutorService timer;
+    private final Timer timer;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
     private final AtomicInteger wip = new AtomicInteger();
@@ -62,9 +60,9 @@ final class ResponseBody implements AsyncResponseConsumer<Void>, Flow.Publisher<
     private boolean terminated;
     private @Nullable FutureCallback<Void> resultCallback;
     private long lastProgress = System.nanoTime();
-    private @Nullable ScheduledFuture<?> idleCheck;
+    private Timer.@Nullable Task idleCheck;
 
-    ResponseBody(Exchange exchange, @Nullable Duration idleTimeout, ScheduledExecutorService timer) {
+    ResponseBody(Exchange exchange, @Nullable Duration idleTimeout, Timer timer) {
         this.exchange = exchange;
         this.idleTimeout = idleTimeout;
         this.timer = timer;
@@ -355,7 +353,7 @@ final class ResponseBody implements AsyncResponseConsumer<Void>, Flow.Publisher<
     }
 
     private void cancelIdleCheckLocked() {
-        ScheduledFuture<?> check = idleCheck;
+        Timer.Task check = idleCheck;
         if (check != null) {
             check.cancel(false);
             idleCheck = null;
