@@ -303,6 +303,11 @@ class SandboxWireTest {
                 .isBetween(Instant.now().plusSeconds(240), Instant.now().plusSeconds(310));
         server.verify(patchRequestedFor(urlEqualTo("/v1/sandboxes/sb-7/metadata"))
                 .withRequestBody(equalToJson("{\"team\":\"b\",\"gone\":null}")));
+        assertThat(SpecSchemas.violations(
+                        "sandbox-lifecycle.yml",
+                        "PatchSandboxMetadataRequest",
+                        requestsTo("/v1/sandboxes/sb-7/metadata").get(0).getBody()))
+                .isEmpty();
         server.verify(deleteRequestedFor(urlEqualTo("/v1/sandboxes/sb-7")));
     }
 
