@@ -75,14 +75,16 @@ final class FlatEventScanner {
             }
             byte first = b[i];
             if (first == '"') {
-                int close = stringEnd(b, i + 1, end);
-                if (close < 0) {
+                int found = stringEnd(b, i + 1, end);
+                if (found == -1) {
                     return false;
                 }
+                boolean escaped = found < -1;
+                int close = escaped ? -found - 2 : found;
                 if (field != OTHER) {
-                    String value = field == TYPE ? type(b, i + 1, close) : null;
+                    String value = field == TYPE && !escaped ? type(b, i + 1, close) : null;
                     if (value == null) {
-                        value = string(b, i + 1, close);
+                        value = string(b, i + 1, close, escaped);
                         if (value == null) {
                             return false;
                         }
@@ -175,24 +177,30 @@ final class FlatEventScanner {
         return true;
     }
 
-    /** The index of the closing quote of a string starting at {@code from}, or -1 (control character, no end). */
+    /**
+     * Finds the closing quote of a string whose body starts at {@code from}.
+     *
+     * @return the index of the closing quote when the string has no escapes; {@code -index - 2} when it has; -1 when
+     *     it has a control character or no end
+     */
     private static int stringEnd(byte[] b, int from, int end) {
+        boolean escaped = false;
         int i = from;
-        while (i < end) {
-            byte c = b[i];
-            if (c == '"') {
-                return i;
-            }
-            if (c == '\\') {
-                i += 2;
-                continue;
-            }
-            if (c >= 0 && c < 0x20) {
+        while (true) {
+            i = Bytes.indexOfStringSpecial(b, i, end);
+            if (i >= end) {
                 return -1;
             }
-            i++;
+            byte c = b[i];
+            if (c == '"') {
+                return escaped ? -i - 2 : i;
+            }
+            if (c != '\\') {
+                return -1; // a control character
+            }
+            escaped = true;
+            i += 2;
         }
-        return -1;
     }
 
     private static @Nullable String type(byte[] b, int from, int to) {
@@ -216,16 +224,13 @@ final class FlatEventScanner {
     }
 
     /** Decodes a JSON string body (without quotes); {@code null} if an escape is invalid. */
-    private static @Nullable String string(byte[] b, int from, int to) {
-        int backslash = -1;
-        for (int i = from; i < to; i++) {
-            if (b[i] == '\\') {
-                backslash = i;
-                break;
-            }
-        }
-        if (backslash < 0) {
+    private static @Nullable String string(byte[] b, int from, int to, boolean escaped) {
+        if (!escaped) {
             return new String(b, from, to - from, StandardCharsets.UTF_8);
+        }
+        int backslash = from;
+        while (b[backslash] != '\\') {
+            backslash++;
         }
         StringBuilder out = new StringBuilder(to - from);
         int segment = from;
