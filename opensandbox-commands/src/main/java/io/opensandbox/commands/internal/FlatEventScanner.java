@@ -54,15 +54,9 @@ final class FlatEventScanner {
                 return false;
             }
             int keyStart = i + 1;
-            int keyEnd = keyStart;
-            while (keyEnd < end && b[keyEnd] != '"') {
-                if (b[keyEnd] == '\\' || (b[keyEnd] >= 0 && b[keyEnd] < 0x20)) {
-                    return false;
-                }
-                keyEnd++;
-            }
-            if (keyEnd >= end) {
-                return false;
+            int keyEnd = Bytes.indexOfStringSpecial(b, keyStart, end);
+            if (keyEnd >= end || b[keyEnd] != '"') {
+                return false; // no end, an escaped key or a control character: leave it to Jackson
             }
             int field = field(b, keyStart, keyEnd - keyStart);
             i = skip(b, keyEnd + 1, end);
@@ -153,24 +147,37 @@ final class FlatEventScanner {
         }
     }
 
+    private static final byte[] TYPE_KEY = ascii("type");
+    private static final byte[] TEXT_KEY = ascii("text");
+    private static final byte[] CODE_KEY = ascii("code");
+    private static final byte[] MESSAGE_KEY = ascii("message");
+    private static final byte[] TIMESTAMP_KEY = ascii("timestamp");
+    private static final byte[] EXECUTION_TIME_KEY = ascii("execution_time");
+    private static final byte[] EXECUTION_COUNT_KEY = ascii("execution_count");
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
     private static int field(byte[] b, int from, int length) {
         return switch (length) {
             case 4 ->
-                equals(b, from, "type")
+                equals(b, from, TYPE_KEY)
                         ? TYPE
-                        : equals(b, from, "text") ? TEXT : equals(b, from, "code") ? CODE : OTHER;
-            case 7 -> equals(b, from, "message") ? MESSAGE : OTHER;
-            case 9 -> equals(b, from, "timestamp") ? TIMESTAMP : OTHER;
-            case 14 -> equals(b, from, "execution_time") ? EXECUTION_TIME : OTHER;
-            case 15 -> equals(b, from, "execution_count") ? EXECUTION_COUNT : OTHER;
+                        : equals(b, from, TEXT_KEY) ? TEXT : equals(b, from, CODE_KEY) ? CODE : OTHER;
+            case 7 -> equals(b, from, MESSAGE_KEY) ? MESSAGE : OTHER;
+            case 9 -> equals(b, from, TIMESTAMP_KEY) ? TIMESTAMP : OTHER;
+            case 14 -> equals(b, from, EXECUTION_TIME_KEY) ? EXECUTION_TIME : OTHER;
+            case 15 -> equals(b, from, EXECUTION_COUNT_KEY) ? EXECUTION_COUNT : OTHER;
             // "error", "results" and unknown keys with nested values fail later on their value if not scalar
             default -> OTHER;
         };
     }
 
-    private static boolean equals(byte[] b, int from, String name) {
-        for (int k = 0; k < name.length(); k++) {
-            if (b[from + k] != name.charAt(k)) {
+    /** Whether the bytes at {@code from} start with {@code name}; the caller checked that they are long enough. */
+    private static boolean equals(byte[] b, int from, byte[] name) {
+        for (int k = 0; k < name.length; k++) {
+            if (b[from + k] != name[k]) {
                 return false;
             }
         }

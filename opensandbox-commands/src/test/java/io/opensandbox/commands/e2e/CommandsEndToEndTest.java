@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opensandbox.api.ConnectionConfig;
+import io.opensandbox.api.SandboxApiException;
 import io.opensandbox.api.SandboxError;
 import io.opensandbox.api.SandboxException;
 import io.opensandbox.commands.CommandLogs;
@@ -12,6 +13,8 @@ import io.opensandbox.commands.Commands;
 import io.opensandbox.commands.Execution;
 import io.opensandbox.commands.ExecutionHandlers;
 import io.opensandbox.commands.ExecutionInit;
+import io.opensandbox.commands.Metrics;
+import io.opensandbox.commands.MetricsWatch;
 import io.opensandbox.commands.OutputMessage;
 import io.opensandbox.commands.RunOptions;
 import io.opensandbox.lifecycle.Sandbox;
@@ -423,6 +426,57 @@ class CommandsEndToEndTest {
     @Test
     void unknownCommandId_isNotFoundOrRejected() {
         assertThatThrownBy(() -> commands.getCommandStatus("no-such-id")).isInstanceOf(SandboxException.class);
+    }
+
+    @Test
+    void run_asAnotherUserAndGroup() {
+        Execution execution = commands.run(
+                "id -u; id -g", RunOptions.builder().uid(1234).gid(2345).build());
+
+        assertThat(texts(execution.stdout())).containsExactly("1234", "2345");
+    }
+
+    @Test
+    void run_inAMissingDirectoryIsAnApiErrorBeforeAnyEvent() {
+        assertThatThrownBy(() -> commands.run(
+                        "pwd",
+                        RunOptions.builder().workingDirectory("/no/such/dir").build()))
+                .isInstanceOf(SandboxApiException.class)
+                .satisfies(
+                        e -> assertThat(((SandboxApiException) e).statusCode()).isEqualTo(400));
+    }
+
+    @Test
+    void run_aCommandOutlivingTheRequestTimeoutIsNotCut(ConnectionConfig config) {
+        ConnectionConfig shortRequests =
+                config.toBuilder().requestTimeout(Duration.ofMillis(500)).build();
+        try (Sandbox connected =
+                Sandbox.connector(sandbox.id()).connectionConfig(shortRequests).connect()) {
+            // The command takes at least 2 s, four times the request timeout; its stream is active all along.
+            Execution execution = Commands.of(connected).run("echo start; sleep 2; echo end");
+
+            assertThat(execution.stdoutText()).isEqualTo("start\nend");
+            assertThat(execution.exitCode()).hasValue(0);
+        }
+    }
+
+    @Test
+    void metrics_sampleAndWatch() throws Exception {
+        Metrics sample = commands.getMetrics();
+        assertThat(sample.cpuCount()).isPositive();
+        assertThat(sample.memoryTotalMiB()).isPositive();
+        assertThat(sample.memoryUsedMiB()).isBetween(0.0, sample.memoryTotalMiB());
+
+        List<Metrics> samples = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch two = new CountDownLatch(2);
+        try (MetricsWatch watch = commands.watchMetrics(metrics -> {
+            samples.add(metrics);
+            two.countDown();
+        })) {
+            assertThat(two.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(watch.completion()).isNotDone();
+        }
+        assertThat(samples).allSatisfy(metrics -> assertThat(metrics.cpuCount()).isPositive());
     }
 
     @Test
