@@ -99,12 +99,16 @@ class CommandsEndToEndTest {
     void run_handlerSeesTheFirstLineWhileTheCommandStillWaitsForTheTest() {
         String go = uniquePath();
         List<String> seen = new ArrayList<>();
+        Thread caller = Thread.currentThread();
         Execution execution = commands.run(
                 "echo line1; " + waitFor(go) + "[ -e " + go + " ] || exit 9; echo line2; echo line3",
                 RunOptions.defaults(),
                 new ExecutionHandlers() {
                     @Override
                     public void onStdout(OutputMessage message) {
+                        assertThat(Thread.currentThread())
+                                .as("a blocking run's handlers run on its caller")
+                                .isSameAs(caller);
                         seen.add(message.text());
                         if (message.text().equals("line1")) {
                             // The command cannot print line2 (nor end) before this file exists.
@@ -124,12 +128,14 @@ class CommandsEndToEndTest {
     void runAsync_completesOnlyAfterTheTestUnblocksIt() throws Exception {
         String go = uniquePath();
         CountDownLatch firstLine = new CountDownLatch(1);
+        List<String> handlerThreads = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<Execution> future = commands.runAsync(
                 "echo first; " + waitFor(go) + "[ -e " + go + " ] || exit 9; echo second",
                 RunOptions.defaults(),
                 new ExecutionHandlers() {
                     @Override
                     public void onStdout(OutputMessage message) {
+                        handlerThreads.add(Thread.currentThread().getName());
                         if (message.text().equals("first")) {
                             firstLine.countDown();
                         }
@@ -142,6 +148,8 @@ class CommandsEndToEndTest {
         Execution execution = future.get(30, TimeUnit.SECONDS);
         assertThat(execution.exitCode()).hasValue(0);
         assertThat(execution.stdoutText()).isEqualTo("first\nsecond");
+        // never the transport's I/O threads: a handler that blocks must not stall other streams
+        assertThat(handlerThreads).hasSize(2).allMatch(name -> name.startsWith("opensandbox-commands-handler-"));
     }
 
     @Test
