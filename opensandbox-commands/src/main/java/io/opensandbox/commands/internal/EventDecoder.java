@@ -139,21 +139,20 @@ public final class EventDecoder {
      */
     public boolean feed(byte[] array, int start, int end, Sink sink) {
         int lineStart = start;
-        for (int i = start; i < end; i++) {
-            if (array[i] == '\n') {
-                boolean stop;
-                if (pendingLength == 0) {
-                    stop = line(array, lineStart, i, sink);
-                } else {
-                    append(array, lineStart, i);
-                    stop = line(pending, 0, pendingLength, sink);
-                    pendingLength = 0;
-                }
-                if (stop) {
-                    return true;
-                }
-                lineStart = i + 1;
+        int i;
+        while ((i = Bytes.indexOfNewline(array, lineStart, end)) >= 0) {
+            boolean stop;
+            if (pendingLength == 0) {
+                stop = line(array, lineStart, i, sink);
+            } else {
+                append(array, lineStart, i);
+                stop = line(pending, 0, pendingLength, sink);
+                pendingLength = 0;
             }
+            if (stop) {
+                return true;
+            }
+            lineStart = i + 1;
         }
         if (lineStart < end) {
             append(array, lineStart, end);

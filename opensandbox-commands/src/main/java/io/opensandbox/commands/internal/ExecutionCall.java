@@ -49,6 +49,8 @@ public final class ExecutionCall extends BodyPump implements EventDecoder.Sink {
     private @Nullable ExecutionError error;
     private @Nullable ExecutionComplete complete;
     private @Nullable RuntimeException handlerFailure;
+    private @Nullable Instant lastTimestamp;
+    private long lastMillis;
 
     /**
      * Creates the call.
@@ -292,8 +294,18 @@ public final class ExecutionCall extends BodyPump implements EventDecoder.Sink {
         }
     }
 
-    private static Instant timestamp(WireEvent event) {
+    private Instant timestamp(WireEvent event) {
         long millis = event.timestamp();
-        return Instant.ofEpochMilli(millis == WireEvent.ABSENT ? System.currentTimeMillis() : millis);
+        if (millis == WireEvent.ABSENT) {
+            millis = System.currentTimeMillis();
+        }
+        // Lines of a busy command share their millisecond; Instant is immutable, so reuse the last one.
+        Instant last = lastTimestamp;
+        if (last == null || millis != lastMillis) {
+            last = Instant.ofEpochMilli(millis);
+            lastTimestamp = last;
+            lastMillis = millis;
+        }
+        return last;
     }
 }

@@ -54,15 +54,9 @@ final class FlatEventScanner {
                 return false;
             }
             int keyStart = i + 1;
-            int keyEnd = keyStart;
-            while (keyEnd < end && b[keyEnd] != '"') {
-                if (b[keyEnd] == '\\' || (b[keyEnd] >= 0 && b[keyEnd] < 0x20)) {
-                    return false;
-                }
-                keyEnd++;
-            }
-            if (keyEnd >= end) {
-                return false;
+            int keyEnd = Bytes.indexOfStringSpecial(b, keyStart, end);
+            if (keyEnd >= end || b[keyEnd] != '"') {
+                return false; // no end, an escaped key or a control character: leave it to Jackson
             }
             int field = field(b, keyStart, keyEnd - keyStart);
             i = skip(b, keyEnd + 1, end);
@@ -75,14 +69,16 @@ final class FlatEventScanner {
             }
             byte first = b[i];
             if (first == '"') {
-                int close = stringEnd(b, i + 1, end);
-                if (close < 0) {
+                int found = stringEnd(b, i + 1, end);
+                if (found == -1) {
                     return false;
                 }
+                boolean escaped = found < -1;
+                int close = escaped ? -found - 2 : found;
                 if (field != OTHER) {
-                    String value = field == TYPE ? type(b, i + 1, close) : null;
+                    String value = field == TYPE && !escaped ? type(b, i + 1, close) : null;
                     if (value == null) {
-                        value = string(b, i + 1, close);
+                        value = string(b, i + 1, close, escaped);
                         if (value == null) {
                             return false;
                         }
@@ -151,48 +147,67 @@ final class FlatEventScanner {
         }
     }
 
+    private static final byte[] TYPE_KEY = ascii("type");
+    private static final byte[] TEXT_KEY = ascii("text");
+    private static final byte[] CODE_KEY = ascii("code");
+    private static final byte[] MESSAGE_KEY = ascii("message");
+    private static final byte[] TIMESTAMP_KEY = ascii("timestamp");
+    private static final byte[] EXECUTION_TIME_KEY = ascii("execution_time");
+    private static final byte[] EXECUTION_COUNT_KEY = ascii("execution_count");
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
     private static int field(byte[] b, int from, int length) {
         return switch (length) {
             case 4 ->
-                equals(b, from, "type")
+                equals(b, from, TYPE_KEY)
                         ? TYPE
-                        : equals(b, from, "text") ? TEXT : equals(b, from, "code") ? CODE : OTHER;
-            case 7 -> equals(b, from, "message") ? MESSAGE : OTHER;
-            case 9 -> equals(b, from, "timestamp") ? TIMESTAMP : OTHER;
-            case 14 -> equals(b, from, "execution_time") ? EXECUTION_TIME : OTHER;
-            case 15 -> equals(b, from, "execution_count") ? EXECUTION_COUNT : OTHER;
+                        : equals(b, from, TEXT_KEY) ? TEXT : equals(b, from, CODE_KEY) ? CODE : OTHER;
+            case 7 -> equals(b, from, MESSAGE_KEY) ? MESSAGE : OTHER;
+            case 9 -> equals(b, from, TIMESTAMP_KEY) ? TIMESTAMP : OTHER;
+            case 14 -> equals(b, from, EXECUTION_TIME_KEY) ? EXECUTION_TIME : OTHER;
+            case 15 -> equals(b, from, EXECUTION_COUNT_KEY) ? EXECUTION_COUNT : OTHER;
             // "error", "results" and unknown keys with nested values fail later on their value if not scalar
             default -> OTHER;
         };
     }
 
-    private static boolean equals(byte[] b, int from, String name) {
-        for (int k = 0; k < name.length(); k++) {
-            if (b[from + k] != name.charAt(k)) {
+    /** Whether the bytes at {@code from} start with {@code name}; the caller checked that they are long enough. */
+    private static boolean equals(byte[] b, int from, byte[] name) {
+        for (int k = 0; k < name.length; k++) {
+            if (b[from + k] != name[k]) {
                 return false;
             }
         }
         return true;
     }
 
-    /** The index of the closing quote of a string starting at {@code from}, or -1 (control character, no end). */
+    /**
+     * Finds the closing quote of a string whose body starts at {@code from}.
+     *
+     * @return the index of the closing quote when the string has no escapes; {@code -index - 2} when it has; -1 when
+     *     it has a control character or no end
+     */
     private static int stringEnd(byte[] b, int from, int end) {
+        boolean escaped = false;
         int i = from;
-        while (i < end) {
-            byte c = b[i];
-            if (c == '"') {
-                return i;
-            }
-            if (c == '\\') {
-                i += 2;
-                continue;
-            }
-            if (c >= 0 && c < 0x20) {
+        while (true) {
+            i = Bytes.indexOfStringSpecial(b, i, end);
+            if (i >= end) {
                 return -1;
             }
-            i++;
+            byte c = b[i];
+            if (c == '"') {
+                return escaped ? -i - 2 : i;
+            }
+            if (c != '\\') {
+                return -1; // a control character
+            }
+            escaped = true;
+            i += 2;
         }
-        return -1;
     }
 
     private static @Nullable String type(byte[] b, int from, int to) {
@@ -216,16 +231,13 @@ final class FlatEventScanner {
     }
 
     /** Decodes a JSON string body (without quotes); {@code null} if an escape is invalid. */
-    private static @Nullable String string(byte[] b, int from, int to) {
-        int backslash = -1;
-        for (int i = from; i < to; i++) {
-            if (b[i] == '\\') {
-                backslash = i;
-                break;
-            }
-        }
-        if (backslash < 0) {
+    private static @Nullable String string(byte[] b, int from, int to, boolean escaped) {
+        if (!escaped) {
             return new String(b, from, to - from, StandardCharsets.UTF_8);
+        }
+        int backslash = from;
+        while (b[backslash] != '\\') {
+            backslash++;
         }
         StringBuilder out = new StringBuilder(to - from);
         int segment = from;

@@ -69,7 +69,14 @@ class FlatEventScannerTest {
             "{\"type\":\"stdout\",\"timestamp\":99999999999999999999}",
             "{\"type\":\"stdout\",\"z\":nul}",
             "{\"type\":\"stdout\",\"te\\u0078t\":\"escaped key\"}",
-            "{\"type\":\"stdout\"");
+            "{\"type\":\"stdout\"",
+            // long strings: the escape, quote and control-character search reads eight bytes at a time
+            "{\"type\":\"stdout\",\"text\":\"0123456789abcdefghijklmnopqrstuvwxyz0123456789\",\"timestamp\":1}",
+            "{\"type\":\"stdout\",\"text\":\"0123456789abcdef\\\"ghijklmnop\\\\qrstuvwxyz \\u00e9 tail\"}",
+            "{\"type\":\"stdout\",\"text\":\"0123456789abcdefg\u0001hijklmnopqrstuvwxyz\"}",
+            "{\"type\":\"stdout\",\"text\":\"\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u4e16\u4e16\u4e16\u4e16 end\"}",
+            "{\"type\":\"stdout\",\"text\":\"0123456789abcdefghijklmnopqrstuvwxyz0123456789\\\"}",
+            "{\"type\":\"stdout\",\"text\":\"01234567\\\\\",\"timestamp\":2}");
 
     @Test
     void scan_decodesTheCorpusExactlyAsJackson() {
