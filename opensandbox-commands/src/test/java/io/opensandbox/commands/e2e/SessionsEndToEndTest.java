@@ -27,18 +27,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Bash sessions on the local test server.
  *
- * <p>The test server holds a session's lock until a run's stream is closed, grace period included, and answers 409
- * {@code SESSION_BUSY} meanwhile; execd releases the session when the command ends and only then sleeps its grace
- * period. Because the SDK returns on the terminal event, the next run can arrive while the test server still holds
- * the lock, so this class runs the server without a grace period and retries a 409 a bounded number of times.
+ * <p>Like execd, the test server frees a session when its command ends and only then waits out the stream's grace
+ * period (one second here, the default), so the SDK, which returns on the terminal event, can run the next command
+ * at once. A run that arrives in the instant between the terminal event and the release gets 409
+ * {@code SESSION_BUSY}; the tests repeat such a run a bounded number of times.
  */
 @Timeout(60)
 class SessionsEndToEndTest {
     private static final String API_KEY = "e2e-session-key";
 
     @RegisterExtension
-    static final LocalSandboxExtension SERVER =
-            LocalSandboxExtension.withApiKey(API_KEY).gracePeriod(java.time.Duration.ZERO);
+    static final LocalSandboxExtension SERVER = LocalSandboxExtension.withApiKey(API_KEY);
 
     private static Sandbox sandbox;
     private static Commands commands;

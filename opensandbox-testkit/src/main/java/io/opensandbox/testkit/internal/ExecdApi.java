@@ -481,10 +481,11 @@ final class ExecdApi {
             } else {
                 stream.send(EventStream.error("CommandExecError", Integer.toString(exit), "exit status " + exit));
             }
-            grace();
         } finally {
             s.runLock().unlock();
         }
+        // like execd: the session is free for the next run while this stream waits out its grace period
+        grace();
     }
 
     // ---------------------------------------------------------------- metrics

@@ -195,13 +195,17 @@ public abstract class TransportCompatibilityKit {
             assertThat(response.statusCode()).isEqualTo(404);
             assertThat(new String(readAll(response), StandardCharsets.UTF_8)).isEqualTo("{\"code\":\"NOT_FOUND\"}");
         }
-        // the pooled connection is reused for the next exchange and still works after error statuses
-        try (TransportResponse response = await(transport.send(get(server.uri("/none"))))) {
-            assertThat(response.statusCode()).isEqualTo(204);
+        // pooled connections are reused after error statuses; a connection may reach the pool a moment after its
+        // body ended, so a busy machine can open a second one, but never one per exchange
+        for (int i = 0; i < 8; i++) {
+            try (TransportResponse response = await(transport.send(get(server.uri("/none"))))) {
+                assertThat(response.statusCode()).isEqualTo(204);
+                readAll(response);
+            }
         }
         assertThat(server.connectionsAccepted())
-                .as("connections opened for 3 sequential exchanges")
-                .isEqualTo(1);
+                .as("connections opened for 10 sequential exchanges")
+                .isLessThanOrEqualTo(3);
     }
 
     @Test
