@@ -60,6 +60,8 @@ class CommandsEndToEndTest {
     static void createSandbox(ConnectionConfig config) {
         sandbox = Sandbox.builder().image("any").connectionConfig(config).create();
         commands = Commands.of(sandbox);
+        // both transports are on the class path: httpclient5 by priority, or the one this run names
+        assertThat(sandbox.transport().name()).isEqualTo(System.getProperty("opensandbox.transport", "httpclient5"));
     }
 
     @AfterAll
