@@ -32,14 +32,21 @@ import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleResponseConsumer;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.EntityDetails;
+import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.nio.AsyncEntityProducer;
+import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
+import org.apache.hc.core5.http.nio.CapacityChannel;
 import org.apache.hc.core5.http.nio.DataStreamChannel;
 import org.apache.hc.core5.http.nio.entity.AbstractBinAsyncEntityConsumer;
 import org.apache.hc.core5.http.nio.support.AbstractAsyncResponseConsumer;
 import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
+import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 
@@ -168,6 +175,17 @@ public final class FilesBenchmark {
                             .build())
                     .build();
             plain.start();
+            // the same client with the httpclient5 transport's response window, for the row that isolates its cost
+            CloseableHttpAsyncClient windowed = HttpAsyncClients.custom()
+                    .setIOReactorConfig(IOReactorConfig.custom()
+                            .setIoThreadCount(Math.min(2, Runtime.getRuntime().availableProcessors()))
+                            .setTcpNoDelay(true)
+                            .build())
+                    .setHttp1Config(Http1Config.custom()
+                            .setInitialWindowSize(WindowedConsumer.WINDOW)
+                            .build())
+                    .build();
+            windowed.start();
             String url = "http://" + base;
             try {
                 List<String> names = List.of(
@@ -175,13 +193,15 @@ public final class FilesBenchmark {
                         "upload/plain",
                         "download/sdk-outputstream",
                         "download/sdk-inputstream",
-                        "download/plain");
+                        "download/plain",
+                        "download/plain-64k-window");
                 List<Transfer> cases = List.of(
                         (n, crc) -> sdkUpload(files, server, n, crc),
                         (n, crc) -> plainUpload(plain, url, server, n, crc),
                         (n, crc) -> sdkDownload(files, n, crc),
                         (n, crc) -> sdkDownloadStream(files, n, crc),
-                        (n, crc) -> plainDownload(plain, url, n, crc));
+                        (n, crc) -> plainDownload(plain, url, n, crc),
+                        (n, crc) -> windowedDownload(windowed, url, n, crc));
                 // warm-up: the JIT, the connection pools
                 server.setDownloadSize(warmSize);
                 for (int i = 0; i < cases.size(); i++) {
@@ -210,6 +230,7 @@ public final class FilesBenchmark {
                 print(results, size, expectedCrc, warmCrc);
             } finally {
                 plain.close(CloseMode.GRACEFUL);
+                windowed.close(CloseMode.GRACEFUL);
                 transport.close();
             }
         }
@@ -286,6 +307,88 @@ public final class FilesBenchmark {
                         null)
                 .get(10, TimeUnit.MINUTES);
         return result[0] == size && result[1] == expected;
+    }
+
+    private static boolean windowedDownload(CloseableHttpAsyncClient client, String url, long size, long expected)
+            throws Exception {
+        long[] result = client.execute(
+                        AsyncRequestBuilder.get(url + "/files/download?path=%2Fworkspace%2Fbench%2Fdata.bin")
+                                .build(),
+                        new WindowedConsumer(),
+                        null)
+                .get(10, TimeUnit.MINUTES);
+        return result[0] == size && result[1] == expected;
+    }
+
+    /**
+     * Plain HttpClient 5 consuming a body the way the httpclient5 transport's response consumer does, but on the
+     * I/O thread with no hand-over: a 64 KiB input window reopened by 32 KiB grants (each grant is a
+     * {@code CapacityChannel.update}, which in HttpCore 5.4 wakes the selector), and a copy of every chunk into a
+     * newly allocated buffer. Shows what those two choices cost by themselves.
+     */
+    private static final class WindowedConsumer implements AsyncResponseConsumer<long[]> {
+        static final int WINDOW = 64 * 1024;
+
+        private final CRC32 crc = new CRC32();
+        private long count;
+        private int window = WINDOW;
+        private CapacityChannel capacity;
+        private FutureCallback<long[]> callback;
+
+        @Override
+        public void consumeResponse(
+                HttpResponse response, EntityDetails entity, HttpContext context, FutureCallback<long[]> result) {
+            if (response.getCode() != 200) {
+                result.failed(new IllegalStateException("download answered " + response.getCode()));
+                return;
+            }
+            callback = result;
+            if (entity == null) {
+                result.completed(new long[] {0, 0});
+            }
+        }
+
+        @Override
+        public void informationResponse(HttpResponse response, HttpContext context) {}
+
+        @Override
+        public void updateCapacity(CapacityChannel channel) throws IOException {
+            capacity = channel;
+            window = Math.min(window, 0);
+            int grant = WINDOW - window;
+            window += grant;
+            channel.update(grant);
+        }
+
+        @Override
+        public void consume(ByteBuffer src) throws IOException {
+            int n = src.remaining();
+            ByteBuffer copy = ByteBuffer.allocate(n);
+            copy.put(src).flip();
+            crc.update(copy);
+            count += n;
+            window -= n;
+            if (window <= WINDOW / 2 && capacity != null) {
+                int grant = WINDOW - window;
+                window += grant;
+                capacity.update(grant);
+            }
+        }
+
+        @Override
+        public void streamEnd(List<? extends Header> trailers) {
+            callback.completed(new long[] {count, crc.getValue()});
+        }
+
+        @Override
+        public void failed(Exception cause) {
+            if (callback != null) {
+                callback.failed(cause);
+            }
+        }
+
+        @Override
+        public void releaseResources() {}
     }
 
     /** A streamed multipart body: head bytes, then the content stream in 128 KiB chunks, then the tail. */
@@ -414,8 +517,7 @@ public final class FilesBenchmark {
         }
 
         @Override
-        public void informationResponse(HttpResponse response, org.apache.hc.core5.http.protocol.HttpContext context)
-                throws HttpException, IOException {}
+        public void informationResponse(HttpResponse response, HttpContext context) throws HttpException, IOException {}
     }
 
     // ------------------------------------------------------------------------------------------------ report
@@ -483,10 +585,12 @@ public final class FilesBenchmark {
         System.out.printf(
                 Locale.ROOT,
                 "%nratios (SDK / plain HttpClient 5, best of the rounds): upload %.2f,"
-                        + " download (OutputStream) %.2f, download (InputStream) %.2f%n",
+                        + " download (OutputStream) %.2f, download (InputStream) %.2f;"
+                        + " plain with the transport's 64 KiB window / plain: %.2f%n",
                 best(results, "upload", "sdk") / best(results, "upload", "plain"),
                 best(results, "download", "sdk-outputstream") / best(results, "download", "plain"),
-                best(results, "download", "sdk-inputstream") / best(results, "download", "plain"));
+                best(results, "download", "sdk-inputstream") / best(results, "download", "plain"),
+                best(results, "download", "plain-64k-window") / best(results, "download", "plain"));
         System.out.printf(
                 Locale.ROOT,
                 "expected CRC32 %08x (warm-up %08x); cpu s = CPU time of the whole process"
