@@ -121,10 +121,12 @@ public final class UploadPublisher implements Flow.Publisher<ByteBuffer> {
                     } finally {
                         lock.unlock();
                     }
-                    drain();
                     if (n < chunkSize) {
+                        closeQuietly(); // before the subscriber hears of the end
+                        drain();
                         return;
                     }
+                    drain();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
