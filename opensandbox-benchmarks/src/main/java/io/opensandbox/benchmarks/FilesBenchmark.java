@@ -227,7 +227,7 @@ public final class FilesBenchmark {
                         results.add(new Result(name[0], name[1], size, nanos, cpu, peakHeap(), ok));
                     }
                 }
-                print(results, size, expectedCrc, warmCrc);
+                print(results, size, expectedCrc, warmCrc, args);
             } finally {
                 plain.close(CloseMode.GRACEFUL);
                 windowed.close(CloseMode.GRACEFUL);
@@ -548,15 +548,16 @@ public final class FilesBenchmark {
         return peak;
     }
 
-    private static void print(List<Result> results, long size, long expectedCrc, long warmCrc) {
+    private static void print(List<Result> results, long size, long expectedCrc, long warmCrc, String[] arguments) {
         System.out.println();
         System.out.println("Files benchmark: " + (size >> 20) + " MiB each way over loopback, max heap "
                 + (Runtime.getRuntime().maxMemory() >> 20) + " MiB, "
                 + Runtime.getRuntime().availableProcessors()
                 + " CPUs, Java " + Runtime.version());
-        System.out.println("command: java -Xmx64m -cp opensandbox-benchmarks/target/classes:"
-                + "$(cat opensandbox-benchmarks/target/classpath.txt) io.opensandbox.benchmarks.FilesBenchmark"
-                + " [MiB] [rounds] [case filter]");
+        System.out.println("command (from the repository root): java "
+                + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())
+                + " -cp opensandbox-benchmarks/target/classes:$(cat opensandbox-benchmarks/target/classpath.txt)"
+                + " io.opensandbox.benchmarks.FilesBenchmark " + String.join(" ", arguments));
         System.out.printf(
                 Locale.ROOT,
                 "%-9s %-18s %6s %8s %9s %8s %11s %7s%n",
@@ -584,7 +585,7 @@ public final class FilesBenchmark {
         }
         System.out.printf(
                 Locale.ROOT,
-                "%nratios (SDK / plain HttpClient 5, best of the rounds): upload %.2f,"
+                "%nratios (SDK / plain HttpClient 5, best of the rounds; NaN for a case not run): upload %.2f,"
                         + " download (OutputStream) %.2f, download (InputStream) %.2f;"
                         + " plain with the transport's 64 KiB window / plain: %.2f%n",
                 best(results, "upload", "sdk") / best(results, "upload", "plain"),
