@@ -22,9 +22,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BodyBuffers implements Flow.Subscriber<ByteBuffer> {
     /** Buffers requested ahead of the reader. */
-    public static final int WINDOW = 64;
+    public static final int WINDOW = 128;
 
-    static final long WAKE_BYTES = 512 * 1024;
+    static final long WAKE_BYTES = 1024 * 1024;
     static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final ReentrantLock lock = new ReentrantLock();
