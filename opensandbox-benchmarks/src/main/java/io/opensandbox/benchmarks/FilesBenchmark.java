@@ -191,13 +191,15 @@ public final class FilesBenchmark {
                 List<String> names = List.of(
                         "upload/sdk",
                         "upload/plain",
+                        "upload/plain-fresh-buffers",
                         "download/sdk-outputstream",
                         "download/sdk-inputstream",
                         "download/plain",
                         "download/plain-64k-window");
                 List<Transfer> cases = List.of(
                         (n, crc) -> sdkUpload(files, server, n, crc),
-                        (n, crc) -> plainUpload(plain, url, server, n, crc),
+                        (n, crc) -> plainUpload(plain, url, server, n, crc, false),
+                        (n, crc) -> plainUpload(plain, url, server, n, crc, true),
                         (n, crc) -> sdkDownload(files, n, crc),
                         (n, crc) -> sdkDownloadStream(files, n, crc),
                         (n, crc) -> plainDownload(plain, url, n, crc),
@@ -267,11 +269,20 @@ public final class FilesBenchmark {
         return count == size && crc.getValue() == expected;
     }
 
-    // ------------------------------------------------------------------------------------------------ plain HttpClient
-    // 5
+    // ------------------------------------------------------------------------------------------------ plain client
 
+    /**
+     * A streamed multipart upload. With {@code fresh}, every 256 KiB chunk is a newly allocated array, as a
+     * publisher must do when it cannot know when the transport is done with a buffer (the SDK's case); otherwise
+     * one 128 KiB array is reused, as a client that writes the socket itself can.
+     */
     private static boolean plainUpload(
-            CloseableHttpAsyncClient client, String url, FilesLoopbackServer server, long size, long expected)
+            CloseableHttpAsyncClient client,
+            String url,
+            FilesLoopbackServer server,
+            long size,
+            long expected,
+            boolean fresh)
             throws Exception {
         server.resetUpload();
         String boundary = "PlainBoundary" + Long.toHexString(new Random().nextLong());
@@ -284,7 +295,7 @@ public final class FilesBenchmark {
                         + "Content-Type: application/octet-stream\r\n\r\n")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        MultipartProducer body = new MultipartProducer(head, Pattern.stream(size), size, tail, boundary);
+        MultipartProducer body = new MultipartProducer(head, Pattern.stream(size), size, tail, boundary, fresh);
         SimpleHttpResponse response = client.execute(
                         AsyncRequestBuilder.post(url + "/files/upload")
                                 .setEntity(body)
@@ -398,11 +409,15 @@ public final class FilesBenchmark {
         private final ByteBuffer tail;
         private final long length;
         private final String boundary;
-        private final byte[] chunk = new byte[128 * 1024];
+        private final boolean fresh;
+        private byte[] chunk;
         private ByteBuffer current;
         private int stage;
 
-        MultipartProducer(byte[] head, InputStream content, long contentLength, byte[] tail, String boundary) {
+        MultipartProducer(
+                byte[] head, InputStream content, long contentLength, byte[] tail, String boundary, boolean fresh) {
+            this.fresh = fresh;
+            this.chunk = new byte[fresh ? 256 * 1024 : 128 * 1024];
             this.head = ByteBuffer.wrap(head);
             this.content = content;
             this.tail = ByteBuffer.wrap(tail);
@@ -454,6 +469,9 @@ public final class FilesBenchmark {
             while (true) {
                 if (!current.hasRemaining()) {
                     if (stage == 0) {
+                        if (fresh) {
+                            chunk = new byte[chunk.length];
+                        }
                         int n = content.readNBytes(chunk, 0, chunk.length);
                         if (n > 0) {
                             current = ByteBuffer.wrap(chunk, 0, n);
@@ -560,7 +578,7 @@ public final class FilesBenchmark {
                 + " io.opensandbox.benchmarks.FilesBenchmark " + String.join(" ", arguments));
         System.out.printf(
                 Locale.ROOT,
-                "%-9s %-18s %6s %8s %9s %8s %11s %7s%n",
+                "%-9s %-19s %6s %8s %9s %8s %11s %7s%n",
                 "direction",
                 "client",
                 "MiB",
@@ -573,7 +591,7 @@ public final class FilesBenchmark {
             double seconds = r.nanos / 1e9;
             System.out.printf(
                     Locale.ROOT,
-                    "%-9s %-18s %6d %8.2f %9.1f %8.2f %7.1f MiB %7s%n",
+                    "%-9s %-19s %6d %8.2f %9.1f %8.2f %7.1f MiB %7s%n",
                     r.direction,
                     r.client,
                     r.bytes >> 20,
@@ -587,10 +605,12 @@ public final class FilesBenchmark {
                 Locale.ROOT,
                 "%nratios (SDK / plain HttpClient 5, best of the rounds; NaN for a case not run): upload %.2f,"
                         + " download (OutputStream) %.2f, download (InputStream) %.2f;"
+                        + " plain with a fresh buffer per upload chunk / plain: %.2f;"
                         + " plain with the transport's 64 KiB window / plain: %.2f%n",
                 best(results, "upload", "sdk") / best(results, "upload", "plain"),
                 best(results, "download", "sdk-outputstream") / best(results, "download", "plain"),
                 best(results, "download", "sdk-inputstream") / best(results, "download", "plain"),
+                best(results, "upload", "plain-fresh-buffers") / best(results, "upload", "plain"),
                 best(results, "download", "plain-64k-window") / best(results, "download", "plain"));
         System.out.printf(
                 Locale.ROOT,
