@@ -13,12 +13,11 @@ import io.opensandbox.api.StreamBrokenException;
 import io.opensandbox.api.internal.ApiClient;
 import io.opensandbox.api.internal.ErrorMapper;
 import io.opensandbox.api.internal.Futures;
-import io.opensandbox.api.internal.InputStreamPublisher;
 import io.opensandbox.api.internal.Json;
-import io.opensandbox.api.internal.PublisherInputStream;
 import io.opensandbox.api.internal.Urls;
 import io.opensandbox.api.spi.RequestBody;
 import io.opensandbox.api.spi.TransportResponse;
+import io.opensandbox.files.internal.BodyBuffers;
 import io.opensandbox.files.internal.DownloadStream;
 import io.opensandbox.files.internal.FileErrors;
 import io.opensandbox.files.internal.IoThreads;
@@ -26,6 +25,7 @@ import io.opensandbox.files.internal.Multipart;
 import io.opensandbox.files.internal.PartsInputStream;
 import io.opensandbox.files.internal.RemotePaths;
 import io.opensandbox.files.internal.Transfer;
+import io.opensandbox.files.internal.UploadPublisher;
 import io.opensandbox.files.internal.Wire;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -91,7 +91,7 @@ import org.jspecify.annotations.Nullable;
  * {@link FileErrorCodes}) and message.
  */
 public final class SandboxFiles {
-    private static final int CHUNK = 128 * 1024;
+    private static final int CHUNK = 256 * 1024;
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
     private static final FileMode DEFAULT_DIRECTORY_MODE = FileMode.ofOctal(0755);
     /**
@@ -236,7 +236,7 @@ public final class SandboxFiles {
                             "execd did not answer within " + answer.toSeconds() + " s after the whole body was"
                                     + " sent (the stream idle timeout plus 1 s per 50 MiB it must copy)");
                 });
-        InputStreamPublisher publisher = new InputStreamPublisher(parts, CHUNK, IoThreads.WORKERS, total -> {});
+        UploadPublisher publisher = new UploadPublisher(parts, CHUNK, IoThreads.WORKERS);
         CompletableFuture<ApiClient.Response> exchange;
         ApiClient.Call call;
         try {
@@ -776,7 +776,7 @@ public final class SandboxFiles {
                     response.header(ErrorMapper.REQUEST_ID).orElse(null),
                     null);
         }
-        PublisherInputStream stream = PublisherInputStream.of(response.body(), idleTimeout);
+        BodyBuffers stream = BodyBuffers.subscribe(response.body(), idleTimeout);
         return new DownloadStream(
                 stream, response, transfer, "download of " + path, options.listener(), length, skip, limit);
     }

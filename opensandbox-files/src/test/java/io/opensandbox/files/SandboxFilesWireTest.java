@@ -21,11 +21,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.Options;
 import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.opensandbox.api.ConnectionConfig;
 import io.opensandbox.api.Endpoint;
 import io.opensandbox.api.InvalidArgumentException;
 import io.opensandbox.api.NotFoundException;
+import io.opensandbox.api.RetryPolicy;
 import io.opensandbox.api.SandboxException;
 import io.opensandbox.api.SandboxHandle;
 import io.opensandbox.api.SandboxTimeoutException;
@@ -53,6 +55,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -100,9 +103,52 @@ class SandboxFilesWireTest {
                 .apiKey("lifecycle-secret")
                 .domain("127.0.0.1:1")
                 .streamIdleTimeout(Duration.ofSeconds(10))
+                // error responses are asserted at once, not after the default backoff
+                .retryPolicy(RetryPolicy.disabled())
                 .build();
         Endpoint endpoint = Endpoint.of("127.0.0.1:" + server.port() + PREFIX, Map.of(TOKEN_HEADER, "execd-token"));
         files = SandboxFiles.of(new TestHandle(config, transport, endpoint));
+    }
+
+    private SandboxFiles filesWithRetries(AtomicInteger retries) {
+        ConnectionConfig config = ConnectionConfig.builder()
+                .domain("127.0.0.1:1")
+                .retryPolicy(RetryPolicy.builder()
+                        .maxRetries(2)
+                        .initialBackoff(Duration.ofMillis(10))
+                        .maxBackoff(Duration.ofMillis(20))
+                        .onRetry((call, attempt, delay, error) -> retries.incrementAndGet())
+                        .build())
+                .build();
+        Endpoint endpoint = Endpoint.of("127.0.0.1:" + server.port() + PREFIX, Map.of());
+        return SandboxFiles.of(new TestHandle(config, transport, endpoint));
+    }
+
+    @Test
+    void retries_repeatIdempotentReadsOn503_butNeverAStreamedUpload() {
+        server.stubFor(get(urlPathEqualTo(PREFIX + "/files/download"))
+                .inScenario("download")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503).withBody("{\"code\":\"BUSY\",\"message\":\"busy\"}"))
+                .willSetStateTo("ready"));
+        server.stubFor(get(urlPathEqualTo(PREFIX + "/files/download"))
+                .inScenario("download")
+                .whenScenarioStateIs("ready")
+                .willReturn(aResponse().withBody("content")));
+        server.stubFor(post(urlPathEqualTo(PREFIX + "/files/upload"))
+                .willReturn(aResponse().withStatus(503).withBody("{\"code\":\"BUSY\",\"message\":\"busy\"}")));
+        AtomicInteger retries = new AtomicInteger();
+        SandboxFiles retrying = filesWithRetries(retries);
+
+        assertThat(retrying.readFile("/w/a.txt")).isEqualTo("content");
+        assertThat(retries).hasValue(1);
+        server.verify(2, getRequestedFor(urlPathEqualTo(PREFIX + "/files/download")));
+
+        assertThatThrownBy(() -> retrying.writeFile("/w/up.txt", "x"))
+                .isInstanceOfSatisfying(
+                        SandboxException.class, e -> assertThat(e.attempts()).isEqualTo(1));
+        server.verify(1, postRequestedFor(urlPathEqualTo(PREFIX + "/files/upload")));
+        assertThat(retries).hasValue(1);
     }
 
     private record TestHandle(ConnectionConfig config, Transport transport, Endpoint endpoint)
@@ -542,6 +588,7 @@ class SandboxFilesWireTest {
                 .domain("127.0.0.1:1")
                 .requestTimeout(requestTimeout)
                 .streamIdleTimeout(idleTimeout)
+                .retryPolicy(RetryPolicy.disabled())
                 .build();
         Endpoint endpoint = Endpoint.of("127.0.0.1:" + server.port() + PREFIX, Map.of());
         return SandboxFiles.of(new TestHandle(config, transport, endpoint));

@@ -1,6 +1,5 @@
 package io.opensandbox.files.internal;
 
-import io.opensandbox.api.internal.PublisherInputStream;
 import io.opensandbox.api.spi.TransportResponse;
 import io.opensandbox.files.TransferListener;
 import java.io.IOException;
@@ -12,8 +11,8 @@ import java.nio.channels.WritableByteChannel;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A download body as an {@link InputStream}: reads through {@link PublisherInputStream} (bounded read-ahead, so a
- * slow reader slows the server), skips and limits bytes when a server ignored a {@code Range} header, checks the
+ * A download body as an {@link InputStream}: reads through {@link BodyBuffers} (bounded read-ahead, so a slow
+ * reader slows the server), skips and limits bytes when a server ignored a {@code Range} header, checks the
  * length against {@code Content-Length}, reports progress and honours the transfer's time limit. Buffers are
  * handed over without copying where the caller can take them ({@link #transferTo(WritableByteChannel)}).
  *
@@ -22,7 +21,7 @@ import org.jspecify.annotations.Nullable;
 public final class DownloadStream extends InputStream {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
-    private final PublisherInputStream body;
+    private final BodyBuffers body;
     private final TransportResponse response;
     private final Transfer transfer;
     private final String what;
@@ -51,7 +50,7 @@ public final class DownloadStream extends InputStream {
      * @param limit the most bytes to deliver, or {@code -1} for all
      */
     public DownloadStream(
-            PublisherInputStream body,
+            BodyBuffers body,
             TransportResponse response,
             Transfer transfer,
             String what,

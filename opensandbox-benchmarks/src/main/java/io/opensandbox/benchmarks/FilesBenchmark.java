@@ -1,0 +1,651 @@
+package io.opensandbox.benchmarks;
+
+import io.opensandbox.api.ConnectionConfig;
+import io.opensandbox.api.Endpoint;
+import io.opensandbox.api.RetryPolicy;
+import io.opensandbox.api.SandboxHandle;
+import io.opensandbox.api.spi.Transport;
+import io.opensandbox.api.spi.TransportOptions;
+import io.opensandbox.files.ReadOptions;
+import io.opensandbox.files.SandboxFiles;
+import io.opensandbox.files.WriteEntry;
+import io.opensandbox.files.WriteOptions;
+import io.opensandbox.transport.httpclient5.HttpClient5TransportProvider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleResponseConsumer;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.EntityDetails;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.nio.AsyncEntityProducer;
+import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
+import org.apache.hc.core5.http.nio.CapacityChannel;
+import org.apache.hc.core5.http.nio.DataStreamChannel;
+import org.apache.hc.core5.http.nio.entity.AbstractBinAsyncEntityConsumer;
+import org.apache.hc.core5.http.nio.support.AbstractAsyncResponseConsumer;
+import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+
+/**
+ * Moves a large file (default 2 GiB) each way through the files SDK (httpclient5 transport) and through plain
+ * HttpClient 5 (async client, the same requests: a streamed multipart upload in execd's format and a streamed
+ * download whose consumer discards the bytes), against {@link FilesLoopbackServer} on 127.0.0.1. Every transfer is
+ * checked by CRC32. Prints time, throughput and peak heap per transfer; asserts nothing. Run it with
+ * {@code -Xmx64m}: a client that buffered the file would fail with {@link OutOfMemoryError}.
+ *
+ * <p>Arguments: size in MiB (default 2048), rounds (default 1), and optionally a part of the case names to run
+ * (for example {@code download}). A 256 MiB warm-up of every case runs first and is
+ * not reported.
+ */
+public final class FilesBenchmark {
+    private static final String REMOTE = "/workspace/bench/data.bin";
+
+    private FilesBenchmark() {}
+
+    /** The generated content: a fixed pseudo-random block repeated; the same bytes for every client. */
+    static final class Pattern {
+        static final byte[] BLOCK = block();
+
+        private Pattern() {}
+
+        private static byte[] block() {
+            byte[] bytes = new byte[1024 * 1024];
+            new Random(20261127L).nextBytes(bytes);
+            return bytes;
+        }
+
+        /** The CRC32 of the first {@code size} bytes of the repeated block. */
+        static long crc(long size) {
+            CRC32 crc = new CRC32();
+            long left = size;
+            while (left > 0) {
+                int n = (int) Math.min(BLOCK.length, left);
+                crc.update(BLOCK, 0, n);
+                left -= n;
+            }
+            return crc.getValue();
+        }
+
+        /** The content as a stream, made as it is read. */
+        static InputStream stream(long size) {
+            return new InputStream() {
+                private long position;
+
+                @Override
+                public int read() {
+                    if (position >= size) {
+                        return -1;
+                    }
+                    return BLOCK[(int) (position++ % BLOCK.length)] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] target, int offset, int length) {
+                    if (position >= size) {
+                        return -1;
+                    }
+                    int at = (int) (position % BLOCK.length);
+                    int n = (int) Math.min(Math.min(length, BLOCK.length - at), size - position);
+                    System.arraycopy(BLOCK, at, target, offset, n);
+                    position += n;
+                    return n;
+                }
+            };
+        }
+    }
+
+    /** An output stream that only counts and checksums. */
+    private static final class Discard extends OutputStream {
+        private final CRC32 crc = new CRC32();
+        private long count;
+
+        @Override
+        public void write(int b) {
+            crc.update(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            crc.update(b, off, len);
+            count += len;
+        }
+    }
+
+    private record Result(
+            String direction, String client, long bytes, long nanos, long cpuNanos, long peakHeap, boolean ok) {}
+
+    /** One way of moving the file; returns the bytes moved and whether the checksum matched. */
+    private interface Transfer {
+        boolean run(long size, long crc) throws Exception;
+    }
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param args size in MiB, rounds
+     * @throws Exception on failure
+     */
+    public static void main(String[] args) throws Exception {
+        long size = (args.length > 0 ? Long.parseLong(args[0]) : 2048) * 1024 * 1024;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        String only = args.length > 2 ? args[2] : "";
+        long expectedCrc = Pattern.crc(size);
+        long warmSize = Math.min(size, 256L * 1024 * 1024);
+        long warmCrc = Pattern.crc(warmSize);
+
+        try (FilesLoopbackServer server = new FilesLoopbackServer(size)) {
+            String base = "127.0.0.1:" + server.port();
+            Transport transport = new HttpClient5TransportProvider()
+                    .create(new TransportOptions(Duration.ofSeconds(5), 8, "OpenSandbox-Java-SDK/bench"));
+            ConnectionConfig config = ConnectionConfig.builder()
+                    .domain(base)
+                    .protocol("http")
+                    .retryPolicy(RetryPolicy.disabled())
+                    .build();
+            SandboxFiles files = SandboxFiles.of(new BenchHandle(config, transport, Endpoint.of(base, Map.of())));
+            CloseableHttpAsyncClient plain = HttpAsyncClients.custom()
+                    .setIOReactorConfig(IOReactorConfig.custom()
+                            .setIoThreadCount(Math.min(2, Runtime.getRuntime().availableProcessors()))
+                            .setTcpNoDelay(true)
+                            .build())
+                    .build();
+            plain.start();
+            // the same client with the httpclient5 transport's response window, for the row that isolates its cost
+            CloseableHttpAsyncClient windowed = HttpAsyncClients.custom()
+                    .setIOReactorConfig(IOReactorConfig.custom()
+                            .setIoThreadCount(Math.min(2, Runtime.getRuntime().availableProcessors()))
+                            .setTcpNoDelay(true)
+                            .build())
+                    .setHttp1Config(Http1Config.custom()
+                            .setInitialWindowSize(WindowedConsumer.WINDOW)
+                            .build())
+                    .build();
+            windowed.start();
+            String url = "http://" + base;
+            try {
+                List<String> names = List.of(
+                        "upload/sdk",
+                        "upload/plain",
+                        "upload/plain-fresh-buffers",
+                        "download/sdk-outputstream",
+                        "download/sdk-inputstream",
+                        "download/plain",
+                        "download/plain-64k-window");
+                List<Transfer> cases = List.of(
+                        (n, crc) -> sdkUpload(files, server, n, crc),
+                        (n, crc) -> plainUpload(plain, url, server, n, crc, false),
+                        (n, crc) -> plainUpload(plain, url, server, n, crc, true),
+                        (n, crc) -> sdkDownload(files, n, crc),
+                        (n, crc) -> sdkDownloadStream(files, n, crc),
+                        (n, crc) -> plainDownload(plain, url, n, crc),
+                        (n, crc) -> windowedDownload(windowed, url, n, crc));
+                // warm-up: the JIT, the connection pools
+                server.setDownloadSize(warmSize);
+                for (int i = 0; i < cases.size(); i++) {
+                    if (names.get(i).contains(only) && !cases.get(i).run(warmSize, warmCrc)) {
+                        throw new IllegalStateException("checksum mismatch in the warm-up of " + names.get(i));
+                    }
+                }
+                server.setDownloadSize(size);
+                List<Result> results = new ArrayList<>();
+                for (int round = 0; round < rounds; round++) {
+                    for (int i = 0; i < cases.size(); i++) {
+                        if (!names.get(i).contains(only)) {
+                            continue;
+                        }
+                        String[] name = names.get(i).split("/");
+                        System.gc();
+                        resetPeaks();
+                        long cpu = processCpuNanos();
+                        long start = System.nanoTime();
+                        boolean ok = cases.get(i).run(size, expectedCrc);
+                        long nanos = System.nanoTime() - start;
+                        cpu = processCpuNanos() - cpu;
+                        results.add(new Result(name[0], name[1], size, nanos, cpu, peakHeap(), ok));
+                    }
+                }
+                print(results, size, expectedCrc, warmCrc, args);
+            } finally {
+                plain.close(CloseMode.GRACEFUL);
+                windowed.close(CloseMode.GRACEFUL);
+                transport.close();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ the SDK
+
+    private static boolean sdkUpload(SandboxFiles files, FilesLoopbackServer server, long size, long expected) {
+        server.resetUpload();
+        files.writeFiles(
+                List.of(WriteEntry.builder(REMOTE)
+                        .content(Pattern.stream(size), size)
+                        .build()),
+                WriteOptions.defaults());
+        return server.lastUploadBytes() == size && server.lastUploadCrc() == expected;
+    }
+
+    private static boolean sdkDownload(SandboxFiles files, long size, long expected) {
+        Discard out = new Discard();
+        long count = files.download(REMOTE, out, ReadOptions.defaults());
+        return count == size && out.count == size && out.crc.getValue() == expected;
+    }
+
+    private static boolean sdkDownloadStream(SandboxFiles files, long size, long expected) throws IOException {
+        CRC32 crc = new CRC32();
+        long count = 0;
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream in = files.readStream(REMOTE)) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                crc.update(buffer, 0, n);
+                count += n;
+            }
+        }
+        return count == size && crc.getValue() == expected;
+    }
+
+    // ------------------------------------------------------------------------------------------------ plain client
+
+    /**
+     * A streamed multipart upload. With {@code fresh}, every 256 KiB chunk is a newly allocated array, as a
+     * publisher must do when it cannot know when the transport is done with a buffer (the SDK's case); otherwise
+     * one 128 KiB array is reused, as a client that writes the socket itself can.
+     */
+    private static boolean plainUpload(
+            CloseableHttpAsyncClient client,
+            String url,
+            FilesLoopbackServer server,
+            long size,
+            long expected,
+            boolean fresh)
+            throws Exception {
+        server.resetUpload();
+        String boundary = "PlainBoundary" + Long.toHexString(new Random().nextLong());
+        String metadata = "{\"path\":\"" + REMOTE + "\"}";
+        byte[] head = ("--" + boundary + "\r\n"
+                        + "Content-Disposition: form-data; name=\"metadata\"; filename=\"metadata\"\r\n"
+                        + "Content-Type: application/json\r\n\r\n" + metadata + "\r\n"
+                        + "--" + boundary + "\r\n"
+                        + "Content-Disposition: form-data; name=\"file\"; filename=\"data.bin\"\r\n"
+                        + "Content-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        MultipartProducer body = new MultipartProducer(head, Pattern.stream(size), size, tail, boundary, fresh);
+        SimpleHttpResponse response = client.execute(
+                        AsyncRequestBuilder.post(url + "/files/upload")
+                                .setEntity(body)
+                                .build(),
+                        SimpleResponseConsumer.create(),
+                        null)
+                .get(10, TimeUnit.MINUTES);
+        if (response.getCode() != 200) {
+            throw new IllegalStateException("upload answered " + response.getCode() + ": " + response.getBodyText());
+        }
+        return server.lastUploadBytes() == size && server.lastUploadCrc() == expected;
+    }
+
+    private static boolean plainDownload(CloseableHttpAsyncClient client, String url, long size, long expected)
+            throws Exception {
+        long[] result = client.execute(
+                        AsyncRequestBuilder.get(url + "/files/download?path=%2Fworkspace%2Fbench%2Fdata.bin")
+                                .build(),
+                        new DiscardingResponseConsumer(),
+                        null)
+                .get(10, TimeUnit.MINUTES);
+        return result[0] == size && result[1] == expected;
+    }
+
+    private static boolean windowedDownload(CloseableHttpAsyncClient client, String url, long size, long expected)
+            throws Exception {
+        long[] result = client.execute(
+                        AsyncRequestBuilder.get(url + "/files/download?path=%2Fworkspace%2Fbench%2Fdata.bin")
+                                .build(),
+                        new WindowedConsumer(),
+                        null)
+                .get(10, TimeUnit.MINUTES);
+        return result[0] == size && result[1] == expected;
+    }
+
+    /**
+     * Plain HttpClient 5 consuming a body the way the httpclient5 transport's response consumer does, but on the
+     * I/O thread with no hand-over: a 64 KiB input window reopened by 32 KiB grants (each grant is a
+     * {@code CapacityChannel.update}, which in HttpCore 5.4 wakes the selector), and a copy of every chunk into a
+     * newly allocated buffer. Shows what those two choices cost by themselves.
+     */
+    private static final class WindowedConsumer implements AsyncResponseConsumer<long[]> {
+        static final int WINDOW = 64 * 1024;
+
+        private final CRC32 crc = new CRC32();
+        private long count;
+        private int window = WINDOW;
+        private CapacityChannel capacity;
+        private FutureCallback<long[]> callback;
+
+        @Override
+        public void consumeResponse(
+                HttpResponse response, EntityDetails entity, HttpContext context, FutureCallback<long[]> result) {
+            if (response.getCode() != 200) {
+                result.failed(new IllegalStateException("download answered " + response.getCode()));
+                return;
+            }
+            callback = result;
+            if (entity == null) {
+                result.completed(new long[] {0, 0});
+            }
+        }
+
+        @Override
+        public void informationResponse(HttpResponse response, HttpContext context) {}
+
+        @Override
+        public void updateCapacity(CapacityChannel channel) throws IOException {
+            capacity = channel;
+            window = Math.min(window, 0);
+            int grant = WINDOW - window;
+            window += grant;
+            channel.update(grant);
+        }
+
+        @Override
+        public void consume(ByteBuffer src) throws IOException {
+            int n = src.remaining();
+            ByteBuffer copy = ByteBuffer.allocate(n);
+            copy.put(src).flip();
+            crc.update(copy);
+            count += n;
+            window -= n;
+            if (window <= WINDOW / 2 && capacity != null) {
+                int grant = WINDOW - window;
+                window += grant;
+                capacity.update(grant);
+            }
+        }
+
+        @Override
+        public void streamEnd(List<? extends Header> trailers) {
+            callback.completed(new long[] {count, crc.getValue()});
+        }
+
+        @Override
+        public void failed(Exception cause) {
+            if (callback != null) {
+                callback.failed(cause);
+            }
+        }
+
+        @Override
+        public void releaseResources() {}
+    }
+
+    /** A streamed multipart body: head bytes, then the content stream in 128 KiB chunks, then the tail. */
+    private static final class MultipartProducer implements AsyncEntityProducer {
+        private final ByteBuffer head;
+        private final InputStream content;
+        private final ByteBuffer tail;
+        private final long length;
+        private final String boundary;
+        private final boolean fresh;
+        private byte[] chunk;
+        private ByteBuffer current;
+        private int stage;
+
+        MultipartProducer(
+                byte[] head, InputStream content, long contentLength, byte[] tail, String boundary, boolean fresh) {
+            this.fresh = fresh;
+            this.chunk = new byte[fresh ? 256 * 1024 : 128 * 1024];
+            this.head = ByteBuffer.wrap(head);
+            this.content = content;
+            this.tail = ByteBuffer.wrap(tail);
+            this.length = head.length + contentLength + tail.length;
+            this.boundary = boundary;
+            this.current = this.head;
+        }
+
+        @Override
+        public boolean isRepeatable() {
+            return false;
+        }
+
+        @Override
+        public void failed(Exception cause) {}
+
+        @Override
+        public long getContentLength() {
+            return length;
+        }
+
+        @Override
+        public String getContentType() {
+            return "multipart/form-data; boundary=" + boundary;
+        }
+
+        @Override
+        public String getContentEncoding() {
+            return null;
+        }
+
+        @Override
+        public boolean isChunked() {
+            return false;
+        }
+
+        @Override
+        public Set<String> getTrailerNames() {
+            return null;
+        }
+
+        @Override
+        public int available() {
+            return Integer.MAX_VALUE;
+        }
+
+        @Override
+        public void produce(DataStreamChannel channel) throws IOException {
+            while (true) {
+                if (!current.hasRemaining()) {
+                    if (stage == 0) {
+                        if (fresh) {
+                            chunk = new byte[chunk.length];
+                        }
+                        int n = content.readNBytes(chunk, 0, chunk.length);
+                        if (n > 0) {
+                            current = ByteBuffer.wrap(chunk, 0, n);
+                        } else {
+                            stage = 1;
+                            current = tail;
+                        }
+                        continue;
+                    }
+                    channel.endStream();
+                    return;
+                }
+                channel.write(current);
+                if (current.hasRemaining()) {
+                    return; // the channel is full; produce is called again when it can take more
+                }
+            }
+        }
+
+        @Override
+        public void releaseResources() {}
+    }
+
+    /** Reads a response body on the I/O thread, counting and checksumming it; keeps nothing. */
+    private static final class DiscardingResponseConsumer extends AbstractAsyncResponseConsumer<long[], long[]> {
+        DiscardingResponseConsumer() {
+            super(new AbstractBinAsyncEntityConsumer<long[]>() {
+                private final CRC32 crc = new CRC32();
+                private long count;
+
+                @Override
+                protected void streamStart(ContentType contentType) {}
+
+                @Override
+                protected int capacityIncrement() {
+                    return Integer.MAX_VALUE;
+                }
+
+                @Override
+                protected void data(ByteBuffer src, boolean endOfStream) {
+                    count += src.remaining();
+                    crc.update(src);
+                }
+
+                @Override
+                protected long[] generateContent() {
+                    return new long[] {count, crc.getValue()};
+                }
+
+                @Override
+                public void releaseResources() {}
+            });
+        }
+
+        @Override
+        protected long[] buildResult(HttpResponse response, long[] entity, ContentType contentType) {
+            if (response.getCode() != 200) {
+                throw new IllegalStateException("download answered " + response.getCode());
+            }
+            return entity;
+        }
+
+        @Override
+        public void informationResponse(HttpResponse response, HttpContext context) throws HttpException, IOException {}
+    }
+
+    // ------------------------------------------------------------------------------------------------ report
+
+    /** CPU time of the whole process (client and loopback server), or 0 when the JVM does not tell. */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
+        return 0;
+    }
+
+    private static void resetPeaks() {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    private static long peakHeap() {
+        long peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        return peak;
+    }
+
+    private static void print(List<Result> results, long size, long expectedCrc, long warmCrc, String[] arguments) {
+        System.out.println();
+        System.out.println("Files benchmark: " + (size >> 20) + " MiB each way over loopback, max heap "
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MiB, "
+                + Runtime.getRuntime().availableProcessors()
+                + " CPUs, Java " + Runtime.version());
+        System.out.println("command (from the repository root): java "
+                + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())
+                + " -cp opensandbox-benchmarks/target/classes:$(cat opensandbox-benchmarks/target/classpath.txt)"
+                + " io.opensandbox.benchmarks.FilesBenchmark " + String.join(" ", arguments));
+        System.out.printf(
+                Locale.ROOT,
+                "%-9s %-19s %6s %8s %9s %8s %11s %7s%n",
+                "direction",
+                "client",
+                "MiB",
+                "seconds",
+                "MiB/s",
+                "cpu s",
+                "peak heap",
+                "crc32");
+        for (Result r : results) {
+            double seconds = r.nanos / 1e9;
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-9s %-19s %6d %8.2f %9.1f %8.2f %7.1f MiB %7s%n",
+                    r.direction,
+                    r.client,
+                    r.bytes >> 20,
+                    seconds,
+                    (r.bytes / 1048576.0) / seconds,
+                    r.cpuNanos / 1e9,
+                    r.peakHeap / 1048576.0,
+                    r.ok ? "match" : "MISMATCH");
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "%nratios (SDK / plain HttpClient 5, best of the rounds; NaN for a case not run): upload %.2f,"
+                        + " download (OutputStream) %.2f, download (InputStream) %.2f;"
+                        + " plain with a fresh buffer per upload chunk / plain: %.2f;"
+                        + " plain with the transport's 64 KiB window / plain: %.2f%n",
+                best(results, "upload", "sdk") / best(results, "upload", "plain"),
+                best(results, "download", "sdk-outputstream") / best(results, "download", "plain"),
+                best(results, "download", "sdk-inputstream") / best(results, "download", "plain"),
+                best(results, "upload", "plain-fresh-buffers") / best(results, "upload", "plain"),
+                best(results, "download", "plain-64k-window") / best(results, "download", "plain"));
+        System.out.printf(
+                Locale.ROOT,
+                "expected CRC32 %08x (warm-up %08x); cpu s = CPU time of the whole process"
+                        + " (client and loopback server) during the transfer%n",
+                expectedCrc,
+                warmCrc);
+    }
+
+    private static double best(List<Result> results, String direction, String client) {
+        double best = 0;
+        for (Result r : results) {
+            if (r.direction.equals(direction) && r.client.equals(client)) {
+                best = Math.max(best, (r.bytes / 1048576.0) / (r.nanos / 1e9));
+            }
+        }
+        return best;
+    }
+
+    /** A handle on the loopback server, standing in for a sandbox. */
+    private record BenchHandle(ConnectionConfig config, Transport transport, Endpoint endpoint)
+            implements SandboxHandle {
+        @Override
+        public String id() {
+            return "bench";
+        }
+
+        @Override
+        public ConnectionConfig connectionConfig() {
+            return config;
+        }
+
+        @Override
+        public Endpoint endpoint(int port) {
+            return endpoint;
+        }
+    }
+}
