@@ -189,8 +189,8 @@ class SandboxWireTest {
 
         assertThatThrownBy(() -> Sandbox.builder()
                         .image("python:3.12")
-                        .readyTimeout(Duration.ofMillis(600))
-                        .healthCheckPollingInterval(Duration.ofMillis(100))
+                        .readyTimeout(Duration.ofMillis(1500))
+                        .healthCheckPollingInterval(Duration.ofMillis(400))
                         .connectionConfig(config(server))
                         .create())
                 .isInstanceOf(SandboxReadyTimeoutException.class)
