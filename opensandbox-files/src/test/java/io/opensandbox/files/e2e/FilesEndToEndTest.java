@@ -67,6 +67,8 @@ class FilesEndToEndTest {
                 Sandbox.builder().image("ubuntu:24.04").connectionConfig(config).create();
         files = SandboxFiles.of(sandbox);
         commands = Commands.of(sandbox);
+        // both transports are on the class path: httpclient5 by priority, or the one this run names
+        assertThat(sandbox.transport().name()).isEqualTo(System.getProperty("opensandbox.transport", "httpclient5"));
     }
 
     @AfterAll
