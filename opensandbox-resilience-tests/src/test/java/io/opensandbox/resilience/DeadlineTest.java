@@ -278,6 +278,26 @@ class DeadlineTest {
         assertThat(elapsed).isGreaterThanOrEqualTo(1_000).isLessThan(1_000 + 300 + SLACK_MS);
     }
 
+    @Test
+    void readiness_whenACustomHealthCheckHangs_endsWithinBudgetPlusOneInterval() {
+        stubEndpoint("r3");
+        CompletableFuture<Void> released = new CompletableFuture<>();
+        try {
+            long elapsed = readinessMillis("r3", Duration.ofSeconds(1), Duration.ofMillis(300), sandbox -> {
+                try {
+                    released.get(15, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    // the test's own bound
+                }
+                return true;
+            });
+
+            assertThat(elapsed).isGreaterThanOrEqualTo(1_000).isLessThan(1_000 + 300 + SLACK_MS);
+        } finally {
+            released.complete(null);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------ overall
 
     /**
