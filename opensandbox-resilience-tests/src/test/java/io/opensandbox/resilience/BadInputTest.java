@@ -271,12 +271,12 @@ class BadInputTest {
                 row(
                         "SandboxManager.getSandboxInfo",
                         "id '..' (traversal)",
-                        Expect.GAP,
+                        Expect.INVALID,
                         f -> f.manager().getSandboxInfo("..")),
                 row(
                         "SandboxManager.killSandbox",
                         "id '.' (traversal)",
-                        Expect.GAP,
+                        Expect.INVALID,
                         f -> f.manager().killSandbox(".")),
                 row(
                         "SandboxManager.renewSandbox",
