@@ -37,6 +37,9 @@ public final class ConnectionConfig {
     /** The domain used when none is configured. */
     public static final String DEFAULT_DOMAIN = "localhost:8080";
 
+    /** The longest request, connect or stream idle timeout accepted: one day. */
+    public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+
     /** The header carrying the API key to the lifecycle server (and to no other server). */
     public static final String API_KEY_HEADER = "OPEN-SANDBOX-API-KEY";
 
@@ -188,6 +191,10 @@ public final class ConnectionConfig {
         Objects.requireNonNull(value, name);
         if (value.isNegative() || value.isZero()) {
             throw new InvalidArgumentException(name + " must be positive, not " + value, null);
+        }
+        if (value.compareTo(MAX_TIMEOUT) > 0) {
+            // longer is a mistake, and Duration.ofSeconds(Long.MAX_VALUE) would overflow when used as nanoseconds
+            throw new InvalidArgumentException(name + " of " + value + " is longer than a day", null);
         }
         return value;
     }
@@ -410,7 +417,7 @@ public final class ConnectionConfig {
         /**
          * Sets the timeout of ordinary requests (default 30 s).
          *
-         * @param requestTimeout a positive duration
+         * @param requestTimeout a positive duration, at most {@link #MAX_TIMEOUT}
          * @return this builder
          */
         public Builder requestTimeout(Duration requestTimeout) {
@@ -421,7 +428,7 @@ public final class ConnectionConfig {
         /**
          * Sets the connect timeout (default 10 s).
          *
-         * @param connectTimeout a positive duration
+         * @param connectTimeout a positive duration, at most {@link #MAX_TIMEOUT}
          * @return this builder
          */
         public Builder connectTimeout(Duration connectTimeout) {
@@ -432,7 +439,7 @@ public final class ConnectionConfig {
         /**
          * Sets the stream idle timeout (default 60 s).
          *
-         * @param streamIdleTimeout a positive duration
+         * @param streamIdleTimeout a positive duration, at most {@link #MAX_TIMEOUT}
          * @return this builder
          */
         public Builder streamIdleTimeout(Duration streamIdleTimeout) {

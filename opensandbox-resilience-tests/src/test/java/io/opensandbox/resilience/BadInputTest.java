@@ -211,7 +211,7 @@ class BadInputTest {
                 row(
                         "ConnectionConfig.requestTimeout",
                         "Long.MAX_VALUE seconds",
-                        Expect.GAP,
+                        Expect.INVALID,
                         f -> f.configBuilder()
                                 .requestTimeout(Duration.ofSeconds(Long.MAX_VALUE))
                                 .build()),
