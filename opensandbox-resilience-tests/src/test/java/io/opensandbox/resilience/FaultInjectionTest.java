@@ -27,6 +27,9 @@ import io.opensandbox.api.SandboxTimeoutException;
 import io.opensandbox.api.StreamBrokenException;
 import io.opensandbox.commands.Commands;
 import io.opensandbox.commands.Execution;
+import io.opensandbox.commands.ExecutionHandlers;
+import io.opensandbox.commands.RunOptions;
+import io.opensandbox.files.SandboxFiles;
 import io.opensandbox.lifecycle.Sandbox;
 import io.opensandbox.lifecycle.SandboxInfo;
 import io.opensandbox.lifecycle.SandboxManager;
@@ -34,11 +37,16 @@ import io.opensandbox.resilience.support.FaultTable;
 import io.opensandbox.resilience.support.RawServer;
 import io.opensandbox.resilience.support.SdkResources;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -103,6 +111,9 @@ class FaultInjectionTest {
         String outcome() {
             if (failure == null) {
                 return "success";
+            }
+            if (failure.getClass() == SandboxException.class) {
+                return "SandboxException " + failure.error().code();
             }
             String status = failure instanceof SandboxApiException api ? " " + api.statusCode() : "";
             String sent = failure instanceof ConnectionException c ? (c.requestSent() ? " (sent)" : " (not sent)") : "";
@@ -607,6 +618,154 @@ class FaultInjectionTest {
         });
         wiremock.verify(1, postRequestedFor(urlEqualTo("/v1/sandboxes")));
         record("507 capacity exceeded (POST create)", result, wiremock.getPort(), null);
+    }
+
+    // ------------------------------------------------------------------------------------------ files
+
+    private static final String TRUNCATED_DOWNLOAD =
+            "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\n0123456789";
+
+    @Test
+    void truncatedDownload_readBytes_failsInsteadOfReturningShortData() {
+        try (RawServer raw = execd((request, exchange) -> {})) {
+            raw.handler(downloadHandler(raw, exchange -> {
+                exchange.write(TRUNCATED_DOWNLOAD);
+                exchange.closeCleanly();
+            }));
+            Result<byte[]> result;
+            try (Sandbox sandbox = Sandbox.connector("sbx")
+                    .connectionConfig(config(raw.address()))
+                    .skipHealthCheck(true)
+                    .connect()) {
+                result = call(() -> SandboxFiles.of(sandbox).readBytes("/tmp/model.bin"));
+            }
+
+            assertThat(result.failure())
+                    .as("a short download must not look like success")
+                    .isNotNull();
+            assertThat(result.failure().attempts()).isEqualTo(1);
+            record("truncated download, 10 of 1000 bytes (readBytes)", result, raw.port(), raw);
+        }
+    }
+
+    @Test
+    void truncatedDownload_readStream_throwsInsteadOfEndingEarly() {
+        try (RawServer raw = execd((request, exchange) -> {})) {
+            raw.handler(downloadHandler(raw, exchange -> {
+                exchange.write(TRUNCATED_DOWNLOAD);
+                exchange.closeCleanly();
+            }));
+            Result<Integer> result;
+            try (Sandbox sandbox = Sandbox.connector("sbx")
+                    .connectionConfig(config(raw.address()))
+                    .skipHealthCheck(true)
+                    .connect()) {
+                result = call(() -> {
+                    try (InputStream in = SandboxFiles.of(sandbox).readStream("/tmp/model.bin")) {
+                        return in.readAllBytes().length;
+                    } catch (IOException e) {
+                        throw new SandboxException(
+                                "read() threw " + e.getClass().getSimpleName(), e.toString());
+                    }
+                });
+            }
+
+            assertThat(result.failure())
+                    .as("a short stream must not end like a complete one")
+                    .isNotNull();
+            record("truncated download, 10 of 1000 bytes (readStream)", result, raw.port(), raw);
+        }
+    }
+
+    /** Answers the endpoint lookup like {@link #execd}, and file downloads with {@code download}. */
+    private static RawServer.Handler downloadHandler(RawServer raw, Download download) {
+        return (request, exchange) -> {
+            if (request.path().startsWith("/v1/sandboxes/sbx/endpoints/44772")) {
+                exchange.json("{\"endpoint\":\"" + raw.address() + "/execd\",\"headers\":{}}");
+            } else if (request.path().startsWith("/execd/files/download")) {
+                download.answer(exchange);
+            } else {
+                exchange.respond(404, "application/json", "{\"code\":\"NOT_FOUND\",\"message\":\"no\"}");
+            }
+        };
+    }
+
+    /** Answers a download. */
+    @FunctionalInterface
+    private interface Download {
+        void answer(RawServer.Exchange exchange) throws IOException;
+    }
+
+    // ------------------------------------------------------------------------------------------ giving up
+
+    @Test
+    void closeWhileStreaming_failsTheRunPromptlyAndLeavesNothing() {
+        try (RawServer raw = execd((request, exchange) -> {
+            exchange.write(STREAM_HEAD + INIT + LINE_1);
+            exchange.stallUntilClientCloses();
+        })) {
+            ConnectionConfig config = config(raw.address()).toBuilder()
+                    .streamIdleTimeout(Duration.ofSeconds(25))
+                    .build();
+            Sandbox sandbox = Sandbox.connector("sbx")
+                    .connectionConfig(config)
+                    .skipHealthCheck(true)
+                    .connect();
+            CompletableFuture<Execution> running =
+                    Commands.of(sandbox).runAsync("sleep 60", RunOptions.defaults(), ExecutionHandlers.NONE);
+            SdkResources.awaitAtMost(() -> (int) (1 - raw.count("POST /execd/command")), 0, Duration.ofSeconds(5));
+            SdkResources.sleep(200);
+
+            long start = System.nanoTime();
+            sandbox.close(); // the last user of the transport: closes it under the running stream
+            Result<Execution> result = call(() -> {
+                try {
+                    return running.get(10, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof SandboxException failure) {
+                        throw failure;
+                    }
+                    throw new SandboxException("NOT_A_SANDBOX_EXCEPTION", String.valueOf(e.getCause()));
+                } catch (InterruptedException | TimeoutException e) {
+                    throw new SandboxException("HUNG", "the run did not end after close: " + e);
+                }
+            });
+            long millis = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(result.failure()).isNotNull();
+            assertThat(result.failure().error().code()).isNotEqualTo("HUNG");
+            record(
+                    "transport closed under a running stream",
+                    new Result<>(null, result.failure(), millis),
+                    raw.port(),
+                    raw);
+        }
+    }
+
+    @Test
+    void interruptingABlockedCall_cancelsItAndReleasesTheConnection() throws Exception {
+        try (RawServer raw = RawServer.start((request, exchange) -> exchange.stallUntilClientCloses())) {
+            ConnectionConfig config = config(raw.address()).toBuilder()
+                    .requestTimeout(Duration.ofSeconds(25))
+                    .build();
+            CompletableFuture<Result<SandboxInfo>> outcome = new CompletableFuture<>();
+            Thread caller = new Thread(() -> outcome.complete(getInfo(config, "i1")), "blocked-caller");
+            caller.start();
+            SdkResources.awaitAtMost(() -> raw.requests().size() == 0 ? 1 : 0, 0, Duration.ofSeconds(5));
+
+            long start = System.nanoTime();
+            caller.interrupt();
+            Result<SandboxInfo> result = outcome.get(10, TimeUnit.SECONDS);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(result.failure()).isNotNull();
+            assertThat(result.failure().error().code()).isEqualTo(SandboxError.CANCELLED);
+            record(
+                    "caller thread interrupted while blocked",
+                    new Result<>(null, result.failure(), millis),
+                    raw.port(),
+                    raw);
+        }
     }
 
     // ------------------------------------------------------------------------------------------ resume
