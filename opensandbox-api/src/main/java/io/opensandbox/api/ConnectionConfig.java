@@ -238,7 +238,9 @@ public final class ConnectionConfig {
 
     /**
      * The longest wait for a response to an ordinary request (default 30 s). It never cuts a stream or a file
-     * transfer that is still moving; those are bounded by {@link #streamIdleTimeout()}.
+     * transfer that is still moving; those are bounded by {@link #streamIdleTimeout()}. It bounds each attempt,
+     * not the call: with the {@link #retryPolicy()} a call may make {@code maxRetries + 1} attempts with backoff
+     * waits (or the server's {@code Retry-After}) between them. A timeout is a {@link SandboxTimeoutException}.
      *
      * @return the request timeout
      */
@@ -247,7 +249,9 @@ public final class ConnectionConfig {
     }
 
     /**
-     * The longest wait for a connection (default 10 s).
+     * The longest wait for a connection (default 10 s). A connect timeout is reported as a
+     * {@link ConnectionException} whose {@link ConnectionException#requestSent()} is false (its cause is the
+     * timeout), so even a {@code POST} is retried after it.
      *
      * @return the connect timeout
      */
