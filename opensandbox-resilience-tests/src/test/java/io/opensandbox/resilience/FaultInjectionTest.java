@@ -768,6 +768,54 @@ class FaultInjectionTest {
         }
     }
 
+    // ------------------------------------------------------------------------------------------ pool
+
+    @Test
+    void poolExhaustedByStalledStreams_aCallTimesOutInsteadOfHanging_andThePoolRecovers() {
+        RawServer[] self = new RawServer[1];
+        self[0] = RawServer.start((request, exchange) -> {
+            if (request.path().startsWith("/v1/sandboxes/sbx/endpoints/44772")) {
+                exchange.json("{\"endpoint\":\"" + self[0].address() + "/execd\",\"headers\":{}}");
+            } else if (request.path().startsWith("/execd/command")) {
+                exchange.write(STREAM_HEAD + INIT);
+                exchange.stallUntilClientCloses();
+            } else {
+                exchange.json(RawServer.sandboxJson("sbx"));
+            }
+        });
+        try (RawServer raw = self[0]) {
+            ConnectionConfig config = config(raw.address(), RetryPolicy.disabled()).toBuilder()
+                    .maxConnections(2)
+                    .requestTimeout(Duration.ofMillis(700))
+                    .streamIdleTimeout(Duration.ofSeconds(25))
+                    .build();
+            Result<SandboxInfo> result;
+            Result<SandboxInfo> afterwards;
+            try (Sandbox sandbox = Sandbox.connector("sbx")
+                            .connectionConfig(config)
+                            .skipHealthCheck(true)
+                            .connect();
+                    SandboxManager manager = SandboxManager.create(config)) {
+                List<CompletableFuture<Execution>> streams = List.of(
+                        Commands.of(sandbox).runAsync("sleep 60", RunOptions.defaults(), ExecutionHandlers.NONE),
+                        Commands.of(sandbox).runAsync("sleep 60", RunOptions.defaults(), ExecutionHandlers.NONE));
+                SdkResources.awaitAtMost(() -> (int) (2 - raw.count("POST /execd/command")), 0, Duration.ofSeconds(5));
+
+                result = call(() -> manager.getSandboxInfo("sbx")); // no connection free
+
+                streams.forEach(stream -> stream.cancel(true));
+                afterwards = call(() -> manager.getSandboxInfo("sbx"));
+            }
+
+            assertThat(result.failure()).isInstanceOf(SandboxTimeoutException.class);
+            assertThat(result.millis()).isLessThan(700 + 5_000);
+            assertThat(afterwards.failure())
+                    .as("the pool recovers once the streams end")
+                    .isNull();
+            record("pool of 2 held by 2 stalled streams, 3rd call", result, raw.port(), raw);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------ resume
 
     @Test

@@ -16,7 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,12 +51,14 @@ class LoadTest {
                 .build();
         AtomicInteger maxSdkThreads = new AtomicInteger();
         AtomicInteger maxConnections = new AtomicInteger();
+        Set<String> namesSeen = new ConcurrentSkipListSet<>();
         AtomicBoolean sampling = new AtomicBoolean(true);
         Thread sampler = new Thread(
                 () -> {
                     while (sampling.get()) {
-                        maxSdkThreads.accumulateAndGet(
-                                SdkResources.threads(SdkResources.SDK_PREFIX).size(), Math::max);
+                        List<String> names = SdkResources.threads(SdkResources.SDK_PREFIX);
+                        namesSeen.addAll(names);
+                        maxSdkThreads.accumulateAndGet(names.size(), Math::max);
                         maxConnections.accumulateAndGet(SdkResources.clientConnections(server.port()), Math::max);
                         SdkResources.sleep(20);
                     }
@@ -114,7 +118,7 @@ class LoadTest {
                 Locale.ROOT,
                 "%nload: %d sandboxes created concurrently in %d ms, %d streaming commands and kills in %d ms; at"
                         + " most %d SDK threads and %d client connections at once; %d SDK threads and %d connections"
-                        + " left after close%n",
+                        + " left after close; SDK threads seen: %s%n",
                 count,
                 (created - start) / 1_000_000,
                 count,
@@ -122,7 +126,8 @@ class LoadTest {
                 maxSdkThreads.get(),
                 maxConnections.get(),
                 left.size(),
-                connectionsLeft);
+                connectionsLeft,
+                namesSeen);
         assertThat(left).isEmpty();
         assertThat(connectionsLeft).isZero();
         // a few I/O threads, the handler pool and the files pools: independent of the number of sandboxes
