@@ -602,6 +602,66 @@ class FaultInjectionTest {
     }
 
     @Test
+    void serviceUnavailable_post_isRepeatedWhenTheCallerOptsIn() {
+        wiremock.stubFor(post("/v1/sandboxes")
+                .inScenario("post-503")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503).withBody("busy"))
+                .willSetStateTo("ok"));
+        wiremock.stubFor(post("/v1/sandboxes")
+                .inScenario("post-503")
+                .whenScenarioStateIs("ok")
+                .willReturn(okJson(RawServer.sandboxJson("o1"))));
+        stubExecdOnWiremock("o1");
+
+        Result<Sandbox> result = create(config(
+                wiremockAddress(),
+                fastRetries().retryNonIdempotentOnStatus(true).build()));
+
+        assertThat(result.failure()).isNull();
+        assertThat(result.attempts(retryDelays)).isEqualTo(2);
+        wiremock.verify(2, postRequestedFor(urlEqualTo("/v1/sandboxes")));
+        record("503 then 201 (POST create, opted in)", result, wiremock.getPort(), null);
+    }
+
+    @Test
+    void serviceUnavailableBeforeADownloadStarts_isRepeated() {
+        wiremock.stubFor(get(urlPathEqualTo("/o2/files/download"))
+                .inScenario("download-503")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503).withBody("busy"))
+                .willSetStateTo("ok"));
+        wiremock.stubFor(get(urlPathEqualTo("/o2/files/download"))
+                .inScenario("download-503")
+                .whenScenarioStateIs("ok")
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/octet-stream")
+                        .withBody("0123456789")));
+        stubExecdOnWiremock("o2");
+
+        Result<byte[]> result;
+        try (Sandbox sandbox = Sandbox.connector("o2")
+                .connectionConfig(config(wiremockAddress()))
+                .skipHealthCheck(true)
+                .connect()) {
+            result = call(() -> SandboxFiles.of(sandbox).readBytes("/tmp/f.bin"));
+        }
+
+        assertThat(result.failure()).isNull();
+        assertThat(result.value()).hasSize(10);
+        assertThat(result.attempts(retryDelays)).isEqualTo(2);
+        record("503 then 200 before a download starts (GET)", result, wiremock.getPort(), null);
+    }
+
+    /** The endpoint of execd at {@code /<id>} on WireMock, answering pings. */
+    private static void stubExecdOnWiremock(String id) {
+        wiremock.stubFor(get(urlPathEqualTo("/v1/sandboxes/" + id + "/endpoints/44772"))
+                .willReturn(okJson("{\"endpoint\":\"" + wiremockAddress() + "/" + id + "\",\"headers\":{}}")));
+        wiremock.stubFor(get("/" + id + "/ping").willReturn(aResponse().withStatus(200)));
+    }
+
+    @Test
     void capacityExceeded_post_isReportedAndNotRepeated() {
         wiremock.stubFor(post("/v1/sandboxes")
                 .willReturn(aResponse()
