@@ -37,6 +37,9 @@ public final class ConnectionConfig {
     /** The domain used when none is configured. */
     public static final String DEFAULT_DOMAIN = "localhost:8080";
 
+    /** The longest request, connect or stream idle timeout accepted: one day. */
+    public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+
     /** The header carrying the API key to the lifecycle server (and to no other server). */
     public static final String API_KEY_HEADER = "OPEN-SANDBOX-API-KEY";
 
@@ -189,6 +192,10 @@ public final class ConnectionConfig {
         if (value.isNegative() || value.isZero()) {
             throw new InvalidArgumentException(name + " must be positive, not " + value, null);
         }
+        if (value.compareTo(MAX_TIMEOUT) > 0) {
+            // longer is a mistake, and Duration.ofSeconds(Long.MAX_VALUE) would overflow when used as nanoseconds
+            throw new InvalidArgumentException(name + " of " + value + " is longer than a day", null);
+        }
         return value;
     }
 
@@ -231,7 +238,9 @@ public final class ConnectionConfig {
 
     /**
      * The longest wait for a response to an ordinary request (default 30 s). It never cuts a stream or a file
-     * transfer that is still moving; those are bounded by {@link #streamIdleTimeout()}.
+     * transfer that is still moving; those are bounded by {@link #streamIdleTimeout()}. It bounds each attempt,
+     * not the call: with the {@link #retryPolicy()} a call may make {@code maxRetries + 1} attempts with backoff
+     * waits (or the server's {@code Retry-After}) between them. A timeout is a {@link SandboxTimeoutException}.
      *
      * @return the request timeout
      */
@@ -240,7 +249,9 @@ public final class ConnectionConfig {
     }
 
     /**
-     * The longest wait for a connection (default 10 s).
+     * The longest wait for a connection (default 10 s). A connect timeout is reported as a
+     * {@link ConnectionException} whose {@link ConnectionException#requestSent()} is false (its cause is the
+     * timeout), so even a {@code POST} is retried after it.
      *
      * @return the connect timeout
      */
@@ -410,7 +421,7 @@ public final class ConnectionConfig {
         /**
          * Sets the timeout of ordinary requests (default 30 s).
          *
-         * @param requestTimeout a positive duration
+         * @param requestTimeout a positive duration, at most {@link #MAX_TIMEOUT}
          * @return this builder
          */
         public Builder requestTimeout(Duration requestTimeout) {
@@ -421,7 +432,7 @@ public final class ConnectionConfig {
         /**
          * Sets the connect timeout (default 10 s).
          *
-         * @param connectTimeout a positive duration
+         * @param connectTimeout a positive duration, at most {@link #MAX_TIMEOUT}
          * @return this builder
          */
         public Builder connectTimeout(Duration connectTimeout) {
@@ -432,7 +443,7 @@ public final class ConnectionConfig {
         /**
          * Sets the stream idle timeout (default 60 s).
          *
-         * @param streamIdleTimeout a positive duration
+         * @param streamIdleTimeout a positive duration, at most {@link #MAX_TIMEOUT}
          * @return this builder
          */
         public Builder streamIdleTimeout(Duration streamIdleTimeout) {

@@ -51,7 +51,13 @@ final class LifecycleCalls {
         if (id.chars().anyMatch(c -> c < ' ' || c == 0x7f)) {
             throw new InvalidArgumentException(what + " must not contain control characters", null);
         }
-        return id.strip();
+        String stripped = id.strip();
+        if (stripped.equals(".") || stripped.equals("..")) {
+            // sent as a path segment, a proxy that removes dot segments would turn DELETE /sandboxes/.. into
+            // DELETE /v1/: another resource
+            throw new InvalidArgumentException(what + " must not be '" + stripped + "'", null);
+        }
+        return stripped;
     }
 
     private static String sandboxPath(String id) {

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -64,9 +65,12 @@ final class Readiness {
     }
 
     private CompletableFuture<Boolean> probe() {
+        // A probe may use what is left of the budget, and at least one polling interval, so the wait overshoots by
+        // at most one interval and the last probe still has time to report the real failure.
+        long budget = Math.max(deadline - System.nanoTime(), interval.toNanos());
         HealthCheck custom = check;
         if (custom != null) {
-            return CompletableFuture.supplyAsync(
+            CompletableFuture<Boolean> running = CompletableFuture.supplyAsync(
                     () -> {
                         try {
                             return custom.isReady(sandbox);
@@ -77,10 +81,22 @@ final class Readiness {
                         }
                     },
                     ForkJoinPool.commonPool());
+            // A custom check that blocks must not hold the wait past its budget: stop waiting for it (its thread
+            // keeps running until the check returns; a check should bound its own calls).
+            CompletableFuture<Boolean> bounded = new CompletableFuture<>();
+            CompletableFuture<?> unused = running.whenComplete((ready, failure) -> {
+                if (failure != null) {
+                    bounded.completeExceptionally(failure);
+                } else {
+                    bounded.complete(ready);
+                }
+            });
+            long millis = TimeUnit.NANOSECONDS.toMillis(budget);
+            CompletableFuture.delayedExecutor(budget, TimeUnit.NANOSECONDS)
+                    .execute(() -> bounded.completeExceptionally(
+                            new TimeoutException("the health check did not answer within " + millis + " ms")));
+            return bounded;
         }
-        // A probe may use what is left of the budget, and at least one polling interval, so the wait overshoots by
-        // at most one interval and the last probe still has time to report the real failure.
-        long budget = Math.max(deadline - System.nanoTime(), interval.toNanos());
         Duration probeTimeout = Duration.ofNanos(
                 Math.min(budget, sandbox.connectionConfig().requestTimeout().toNanos()));
         ApiClient execd = sandbox.execdClient();
