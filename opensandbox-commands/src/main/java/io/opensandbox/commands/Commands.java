@@ -554,6 +554,12 @@ public final class Commands {
         if (id.isBlank()) {
             throw new InvalidArgumentException(name + " must not be blank", null);
         }
+        if (id.equals(".") || id.equals("..")) {
+            throw new InvalidArgumentException(name + " must not be '" + id + "': a dot segment changes the URL", null);
+        }
+        if (id.chars().anyMatch(c -> c < ' ' || c == 0x7f)) {
+            throw new InvalidArgumentException(name + " must not contain control characters", null);
+        }
     }
 
     @Override

@@ -317,8 +317,21 @@ public final class RunOptions {
             if (idleTimeout != null && (idleTimeout.isNegative() || idleTimeout.isZero())) {
                 throw new InvalidArgumentException("idleTimeout must be positive, was " + idleTimeout, null);
             }
-            if (workingDirectory != null && workingDirectory.isBlank()) {
-                throw new InvalidArgumentException("workingDirectory must not be blank", null);
+            String cwd = workingDirectory;
+            if (cwd != null && (cwd.isBlank() || cwd.indexOf('\0') >= 0)) {
+                throw new InvalidArgumentException("workingDirectory must not be blank or contain NUL", null);
+            }
+            for (Map.Entry<String, String> variable : environment.entrySet()) {
+                String name = variable.getKey();
+                if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
+                    throw new InvalidArgumentException(
+                            "environment variable name '" + name + "' must be non-empty without '=' or NUL", null);
+                }
+                if (variable.getValue().indexOf('\0') >= 0) {
+                    throw new InvalidArgumentException(
+                            "environment variable " + name + " has a value with NUL, which no process can receive",
+                            null);
+                }
             }
             return new RunOptions(this);
         }

@@ -448,13 +448,13 @@ class BadInputTest {
                 row(
                         "RunOptions.env",
                         "name with '='",
-                        Expect.GAP,
+                        Expect.INVALID,
                         f -> f.commands()
                                 .run("ls", RunOptions.builder().env("A=B", "x").build())),
                 row(
                         "RunOptions.workingDirectory",
                         "with NUL",
-                        Expect.GAP,
+                        Expect.INVALID,
                         f -> f.commands()
                                 .run(
                                         "ls",
@@ -469,12 +469,12 @@ class BadInputTest {
                 row(
                         "Commands.getCommandStatus",
                         "id '..' (traversal)",
-                        Expect.GAP,
+                        Expect.INVALID,
                         f -> f.commands().getCommandStatus("..")),
                 row(
                         "Commands.interrupt",
                         "id with CR LF",
-                        Expect.GAP,
+                        Expect.INVALID,
                         f -> f.commands().interrupt("a\r\nb")),
                 row(
                         "Commands.getBackgroundCommandLogs",
@@ -489,7 +489,7 @@ class BadInputTest {
                 row(
                         "Commands.deleteSession",
                         "session '..' (traversal)",
-                        Expect.GAP,
+                        Expect.INVALID,
                         f -> f.commands().deleteSession("..")),
                 row(
                         "Commands.followBackgroundCommand",
