@@ -294,6 +294,9 @@ public final class CommandsBenchmark {
         int streamBlocks = Math.max(1, linesPerStream / STREAM_BLOCK_LINES);
 
         System.out.println("command: " + COMMAND_LINE);
+        System.out.println("SDK transport: "
+                + System.getProperty(
+                        "opensandbox.transport", "httpclient5 (default; -Dopensandbox.transport=jdk for the other)"));
         System.out.printf(
                 Locale.ROOT,
                 "JVM %s, max heap %d MiB, %d processors, JVM flags %s%n",

@@ -6,11 +6,13 @@ import io.opensandbox.api.RetryPolicy;
 import io.opensandbox.api.SandboxHandle;
 import io.opensandbox.api.spi.Transport;
 import io.opensandbox.api.spi.TransportOptions;
+import io.opensandbox.api.spi.TransportProvider;
 import io.opensandbox.files.ReadOptions;
 import io.opensandbox.files.SandboxFiles;
 import io.opensandbox.files.WriteEntry;
 import io.opensandbox.files.WriteOptions;
 import io.opensandbox.transport.httpclient5.HttpClient5TransportProvider;
+import io.opensandbox.transport.jdk.JdkTransportProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -160,8 +162,13 @@ public final class FilesBenchmark {
 
         try (FilesLoopbackServer server = new FilesLoopbackServer(size)) {
             String base = "127.0.0.1:" + server.port();
-            Transport transport = new HttpClient5TransportProvider()
-                    .create(new TransportOptions(Duration.ofSeconds(5), 8, "OpenSandbox-Java-SDK/bench"));
+            // -Dopensandbox.transport=jdk measures the JDK transport instead
+            TransportProvider provider = "jdk".equals(System.getProperty("opensandbox.transport"))
+                    ? new JdkTransportProvider()
+                    : new HttpClient5TransportProvider();
+            System.out.println("SDK transport: " + provider.name());
+            Transport transport =
+                    provider.create(new TransportOptions(Duration.ofSeconds(5), 8, "OpenSandbox-Java-SDK/bench"));
             ConnectionConfig config = ConnectionConfig.builder()
                     .domain(base)
                     .protocol("http")
