@@ -20,7 +20,7 @@ final class JdkResponse implements TransportResponse {
     private final ResponseBody body;
 
     JdkResponse(
-            HttpResponse<Flow.Publisher<List<ByteBuffer>>> response,
+            HttpResponse.ResponseInfo response,
             @Nullable Duration idle,
             ScheduledExecutorService timer,
             Exchange exchange) {
@@ -28,7 +28,16 @@ final class JdkResponse implements TransportResponse {
         TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         response.headers().map().forEach((name, values) -> copy.put(name, List.copyOf(values)));
         this.headers = Collections.unmodifiableMap(copy);
-        this.body = new ResponseBody(response.body(), idle, timer, exchange::finish);
+        this.body = new ResponseBody(idle, timer, exchange::finish);
+    }
+
+    /**
+     * The subscriber the JDK client delivers the body to.
+     *
+     * @return the subscriber
+     */
+    HttpResponse.BodySubscriber<Void> jdkSubscriber() {
+        return body.jdkSubscriber();
     }
 
     @Override

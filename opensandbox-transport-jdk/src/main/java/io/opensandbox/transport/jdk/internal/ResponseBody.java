@@ -1,10 +1,13 @@
 package io.opensandbox.transport.jdk.internal;
 
 import java.net.SocketTimeoutException;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,8 +16,10 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Adapts the JDK's {@code Flow.Publisher<List<ByteBuffer>>} (from {@code BodyHandlers.ofPublisher()}) to the
- * single-subscriber {@code Flow.Publisher<ByteBuffer>} of the SPI.
+ * The response body: the JDK client's {@link HttpResponse.BodySubscriber} (it receives the body as lists of
+ * buffers, see {@link #jdkSubscriber()}) and the single-subscriber {@code Flow.Publisher<ByteBuffer>} of the SPI.
+ * Being the JDK's subscriber directly, rather than adapting {@code BodyHandlers.ofPublisher()}, saves a layer of
+ * signalling per exchange.
  *
  * <p>Demand: one list is asked of the JDK only when the subscriber has outstanding demand and every buffer of the
  * previous list was delivered, so at most one list is held here and no more buffers are delivered than requested.
@@ -31,7 +36,6 @@ final class ResponseBody implements Flow.Publisher<ByteBuffer> {
         public void cancel() {}
     };
 
-    private final Flow.Publisher<List<ByteBuffer>> source;
     private final @Nullable Duration idle;
     private final ScheduledExecutorService timer;
     private final Runnable onEnd;
@@ -39,7 +43,6 @@ final class ResponseBody implements Flow.Publisher<ByteBuffer> {
     // all guarded by this
     private Flow.@Nullable Subscriber<? super ByteBuffer> downstream;
     private boolean subscribed;
-    private boolean sourceSubscribed;
     private Flow.@Nullable Subscription upstream;
     private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
     private long demand;
@@ -53,31 +56,32 @@ final class ResponseBody implements Flow.Publisher<ByteBuffer> {
     private long waitingSince;
     private @Nullable ScheduledFuture<?> idleCheck;
 
-    ResponseBody(
-            Flow.Publisher<List<ByteBuffer>> source,
-            @Nullable Duration idle,
-            ScheduledExecutorService timer,
-            Runnable onEnd) {
-        this.source = source;
+    private final Upstream jdkSubscriber = new Upstream();
+
+    ResponseBody(@Nullable Duration idle, ScheduledExecutorService timer, Runnable onEnd) {
         this.idle = idle;
         this.timer = timer;
         this.onEnd = onEnd;
     }
 
+    /**
+     * The subscriber the JDK client delivers the body to; the JDK subscribes it once the response headers arrived.
+     *
+     * @return the subscriber
+     */
+    HttpResponse.BodySubscriber<Void> jdkSubscriber() {
+        return jdkSubscriber;
+    }
+
     @Override
     public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
-        boolean subscribeSource;
         boolean second;
         synchronized (this) {
             second = subscribed;
             if (!second) {
                 subscribed = true;
                 downstream = subscriber;
-                subscribeSource = !sourceSubscribed;
-                sourceSubscribed = true;
                 emitting = true; // nothing reaches the subscriber before onSubscribe returned
-            } else {
-                subscribeSource = false;
             }
         }
         if (second) {
@@ -86,21 +90,17 @@ final class ResponseBody implements Flow.Publisher<ByteBuffer> {
             return;
         }
         subscriber.onSubscribe(new Subscription());
-        if (subscribeSource) {
-            source.subscribe(new Upstream());
-        }
         loop();
     }
 
     /**
-     * Aborts the body: cancels the JDK subscription (closing the connection) and fails the subscriber, now or when
-     * it subscribes. No-op once the body ended.
+     * Aborts the body: cancels the JDK subscription (closing the connection), now or when the JDK subscribes, and
+     * fails the subscriber, now or when it subscribes. No-op once the body ended.
      *
      * @param reason the failure the subscriber sees
      */
     void abort(Throwable reason) {
         Flow.Subscription toCancel;
-        boolean subscribeSource;
         boolean noSubscriber;
         synchronized (this) {
             if (terminated || abortReason != null) {
@@ -108,15 +108,10 @@ final class ResponseBody implements Flow.Publisher<ByteBuffer> {
             }
             abortReason = reason;
             toCancel = upstream;
-            subscribeSource = !sourceSubscribed;
-            sourceSubscribed = true;
             noSubscriber = downstream == null;
         }
         if (toCancel != null) {
-            toCancel.cancel();
-        }
-        if (subscribeSource) {
-            source.subscribe(new Upstream()); // subscribes only to cancel, which releases the connection
+            toCancel.cancel(); // else the JDK's onSubscribe cancels, which releases the connection
         }
         if (noSubscriber) {
             ended(); // a later subscriber is failed with the reason
@@ -279,8 +274,15 @@ final class ResponseBody implements Flow.Publisher<ByteBuffer> {
         }
     }
 
-    /** The subscriber given to the JDK's publisher. */
-    private final class Upstream implements Flow.Subscriber<List<ByteBuffer>> {
+    /** The subscriber given to the JDK client. */
+    private final class Upstream implements HttpResponse.BodySubscriber<Void> {
+        private final CompletableFuture<Void> body = CompletableFuture.completedFuture(null);
+
+        @Override
+        public CompletionStage<Void> getBody() {
+            return body; // the response is handed over when its headers arrive, the body streams afterwards
+        }
+
         @Override
         public void onSubscribe(Flow.Subscription subscription) {
             boolean cancel;
