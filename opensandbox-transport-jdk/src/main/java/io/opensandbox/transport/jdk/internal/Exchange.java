@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +36,7 @@ final class Exchange {
     private final AtomicBoolean slot = new AtomicBoolean();
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile @Nullable CompletableFuture<HttpResponse<Void>> pending;
-    private volatile @Nullable ScheduledFuture<?> headersTimer;
+    private volatile Timer.@Nullable Task headersTimer;
     private volatile @Nullable JdkResponse response;
 
     Exchange(JdkTransport transport, TransportRequest request) {
@@ -268,9 +267,9 @@ final class Exchange {
     }
 
     private void cancelHeadersTimer() {
-        ScheduledFuture<?> timer = headersTimer;
+        Timer.Task timer = headersTimer;
         if (timer != null) {
-            timer.cancel(false);
+            timer.cancel();
         }
     }
 }

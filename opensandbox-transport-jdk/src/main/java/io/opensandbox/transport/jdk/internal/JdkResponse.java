@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 
 /** A response whose headers arrived; its body streams through a {@link ResponseBody}. */
@@ -19,11 +18,7 @@ final class JdkResponse implements TransportResponse {
     private final Map<String, List<String>> headers;
     private final ResponseBody body;
 
-    JdkResponse(
-            HttpResponse.ResponseInfo response,
-            @Nullable Duration idle,
-            ScheduledExecutorService timer,
-            Exchange exchange) {
+    JdkResponse(HttpResponse.ResponseInfo response, @Nullable Duration idle, Timer timer, Exchange exchange) {
         this.status = response.statusCode();
         TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         response.headers().map().forEach((name, values) -> copy.put(name, List.copyOf(values)));

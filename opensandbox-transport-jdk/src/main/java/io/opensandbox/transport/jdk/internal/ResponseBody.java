@@ -10,8 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -37,7 +35,7 @@ final class ResponseBody implements Flow.Publisher<ByteBuffer> {
     };
 
     private final @Nullable Duration idle;
-    private final ScheduledExecutorService timer;
+    private final Timer timer;
     private final Runnable onEnd;
 
     // all guarded by this
@@ -54,11 +52,11 @@ final class ResponseBody implements Flow.Publisher<ByteBuffer> {
     private boolean ended;
     private boolean emitting;
     private long waitingSince;
-    private @Nullable ScheduledFuture<?> idleCheck;
+    private Timer.@Nullable Task idleCheck;
 
     private final Upstream jdkSubscriber = new Upstream();
 
-    ResponseBody(@Nullable Duration idle, ScheduledExecutorService timer, Runnable onEnd) {
+    ResponseBody(@Nullable Duration idle, Timer timer, Runnable onEnd) {
         this.idle = idle;
         this.timer = timer;
         this.onEnd = onEnd;
@@ -186,7 +184,7 @@ final class ResponseBody implements Flow.Publisher<ByteBuffer> {
     }
 
     private void ended() {
-        ScheduledFuture<?> check;
+        Timer.Task check;
         synchronized (this) {
             if (ended) {
                 return;
@@ -197,7 +195,7 @@ final class ResponseBody implements Flow.Publisher<ByteBuffer> {
             pending.clear();
         }
         if (check != null) {
-            check.cancel(false);
+            check.cancel();
         }
         onEnd.run();
     }

@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -18,7 +17,7 @@ import org.jspecify.annotations.Nullable;
 final class UploadBody implements Flow.Publisher<ByteBuffer> {
     private final Flow.Publisher<ByteBuffer> source;
     private final @Nullable Duration idle;
-    private final ScheduledExecutorService timer;
+    private final Timer timer;
     private final Exchange exchange;
 
     private Flow.@Nullable Subscriber<? super ByteBuffer> client;
@@ -28,11 +27,7 @@ final class UploadBody implements Flow.Publisher<ByteBuffer> {
     private @Nullable IOException abortReason;
     private volatile long lastProgress;
 
-    UploadBody(
-            Flow.Publisher<ByteBuffer> source,
-            @Nullable Duration idle,
-            ScheduledExecutorService timer,
-            Exchange exchange) {
+    UploadBody(Flow.Publisher<ByteBuffer> source, @Nullable Duration idle, Timer timer, Exchange exchange) {
         this.source = source;
         this.idle = idle;
         this.timer = timer;

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** The body from the JDK's lists of buffers to the SPI's publisher of buffers, against a scripted source. */
 class ResponseBodyTest {
-    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
+    private final Timer timer = new Timer(new Threads("test-timer"));
     private final AtomicInteger ends = new AtomicInteger();
 
     @AfterEach
