@@ -15,9 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -37,8 +35,8 @@ final class Exchange {
     private final @Nullable UploadBody upload;
     private final AtomicBoolean slot = new AtomicBoolean();
     private final AtomicBoolean finished = new AtomicBoolean();
-    private volatile @Nullable CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> pending;
-    private volatile @Nullable ScheduledFuture<?> headersTimer;
+    private volatile @Nullable CompletableFuture<HttpResponse<Void>> pending;
+    private volatile Timer.@Nullable Task headersTimer;
     private volatile @Nullable JdkResponse response;
 
     Exchange(JdkTransport transport, TransportRequest request) {
@@ -93,19 +91,19 @@ final class Exchange {
             finish();
             return;
         }
-        CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> future;
+        CompletableFuture<HttpResponse<Void>> future;
         try {
-            future = client.sendAsync(httpRequest, HttpResponse.BodyHandlers.ofPublisher());
+            future = client.sendAsync(httpRequest, this::headersArrived);
         } catch (RuntimeException e) {
             result.completeExceptionally(new IOException("could not send " + request + ": " + e, e));
             finish();
             return;
         }
         pending = future;
-        if (result.isDone()) {
-            future.cancel(true);
+        if (result.isCompletedExceptionally()) {
+            future.cancel(true); // cancelled, timed out or closed meanwhile (a fast response may have completed it)
         }
-        future.whenComplete(this::headersArrived);
+        future.whenComplete(this::sent);
     }
 
     private HttpRequest build() {
@@ -167,19 +165,37 @@ final class Exchange {
         return builder.build();
     }
 
-    private void headersArrived(
-            HttpResponse<Flow.Publisher<List<ByteBuffer>>> httpResponse, @Nullable Throwable failure) {
+    /**
+     * The response headers arrived: hands the response over at once, on the client's worker thread. The future of
+     * {@code sendAsync} is not waited for: on Java 17 it completes through {@code CompletableFuture}'s default
+     * executor, which on a machine of one or two cores starts a new thread for every completion.
+     */
+    private HttpResponse.BodySubscriber<Void> headersArrived(HttpResponse.ResponseInfo info) {
         cancelHeadersTimer();
-        if (failure != null) {
-            result.completeExceptionally(Failures.map(failure)); // unless it already failed (timeout, cancel, close)
-            finish();
-            return;
-        }
-        JdkResponse wrapped =
-                new JdkResponse(httpResponse, request.idleTimeout().orElse(null), transport.timer(), this);
+        JdkResponse wrapped = new JdkResponse(info, request.idleTimeout().orElse(null), transport.timer(), this);
         response = wrapped;
         if (!result.complete(wrapped)) {
             wrapped.close(); // cancelled, timed out or closed meanwhile
+        }
+        return wrapped.jdkSubscriber();
+    }
+
+    /** The client's future completed: only a failure before the headers matters (the body reports its own). */
+    private void sent(@Nullable HttpResponse<Void> ignored, @Nullable Throwable failure) {
+        if (failure == null) {
+            return;
+        }
+        cancelHeadersTimer();
+        IOException mapped = Failures.map(failure);
+        if (result.completeExceptionally(mapped)) { // unless it already failed (timeout, cancel, close)
+            finish();
+            return;
+        }
+        JdkResponse current = response;
+        if (current != null) {
+            current.abort(mapped); // ends the body, which finishes the exchange
+        } else {
+            finish();
         }
     }
 
@@ -251,9 +267,9 @@ final class Exchange {
     }
 
     private void cancelHeadersTimer() {
-        ScheduledFuture<?> timer = headersTimer;
+        Timer.Task timer = headersTimer;
         if (timer != null) {
-            timer.cancel(false);
+            timer.cancel();
         }
     }
 }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 
 /** A response whose headers arrived; its body streams through a {@link ResponseBody}. */
@@ -19,16 +18,21 @@ final class JdkResponse implements TransportResponse {
     private final Map<String, List<String>> headers;
     private final ResponseBody body;
 
-    JdkResponse(
-            HttpResponse<Flow.Publisher<List<ByteBuffer>>> response,
-            @Nullable Duration idle,
-            ScheduledExecutorService timer,
-            Exchange exchange) {
+    JdkResponse(HttpResponse.ResponseInfo response, @Nullable Duration idle, Timer timer, Exchange exchange) {
         this.status = response.statusCode();
         TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         response.headers().map().forEach((name, values) -> copy.put(name, List.copyOf(values)));
         this.headers = Collections.unmodifiableMap(copy);
-        this.body = new ResponseBody(response.body(), idle, timer, exchange::finish);
+        this.body = new ResponseBody(idle, timer, exchange::finish);
+    }
+
+    /**
+     * The subscriber the JDK client delivers the body to.
+     *
+     * @return the subscriber
+     */
+    HttpResponse.BodySubscriber<Void> jdkSubscriber() {
+        return body.jdkSubscriber();
     }
 
     @Override

@@ -15,8 +15,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Transport} on the JDK's {@link HttpClient}: HTTP/1.1, one client (and so one connection pool) per
- * transport, a small fixed pool of worker threads handed to the client as its executor, and one timer thread for
- * the response-headers and idle timeouts. {@code HttpRequest.timeout()} is never used: the transport times the
+ * transport, a small fixed pool of worker threads handed to the client as its executor, and one timer thread sweeping
+ * the response-headers and idle timeouts (every {@value Timer#TICK_MILLIS} ms, so a timeout fires up to a tick
+ * late). {@code HttpRequest.timeout()} is never used: the transport times the
  * headers itself, so that a timeout can never cut a body that is still flowing.
  *
  * <p>Java 17's {@link HttpClient} has no {@code close()}: closing this transport aborts every running exchange,
@@ -44,7 +43,7 @@ public final class JdkTransport implements Transport {
     private final String name;
     private final TransportOptions options;
     private final ThreadPoolExecutor workers;
-    private final ScheduledThreadPoolExecutor timer;
+    private final Timer timer;
     private volatile @Nullable HttpClient client;
     private final Set<Exchange> exchanges = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -52,11 +51,7 @@ public final class JdkTransport implements Transport {
     private int running;
 
     private JdkTransport(
-            String name,
-            TransportOptions options,
-            HttpClient client,
-            ThreadPoolExecutor workers,
-            ScheduledThreadPoolExecutor timer) {
+            String name, TransportOptions options, HttpClient client, ThreadPoolExecutor workers, Timer timer) {
         this.name = name;
         this.options = options;
         this.client = client;
@@ -77,8 +72,7 @@ public final class JdkTransport implements Transport {
         ThreadPoolExecutor workers = new ThreadPoolExecutor(
                 threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new Threads("worker"));
         workers.allowCoreThreadTimeOut(true);
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, new Threads("timer"));
-        timer.setRemoveOnCancelPolicy(true);
+        Timer timer = new Timer(new Threads("timer"));
         HttpClient client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(options.connectTimeout())
@@ -215,7 +209,7 @@ public final class JdkTransport implements Transport {
         return client;
     }
 
-    ScheduledExecutorService timer() {
+    Timer timer() {
         return timer;
     }
 

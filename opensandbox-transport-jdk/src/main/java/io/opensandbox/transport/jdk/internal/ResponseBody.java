@@ -1,20 +1,23 @@
 package io.opensandbox.transport.jdk.internal;
 
 import java.net.SocketTimeoutException;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Adapts the JDK's {@code Flow.Publisher<List<ByteBuffer>>} (from {@code BodyHandlers.ofPublisher()}) to the
- * single-subscriber {@code Flow.Publisher<ByteBuffer>} of the SPI.
+ * The response body: the JDK client's {@link HttpResponse.BodySubscriber} (it receives the body as lists of
+ * buffers, see {@link #jdkSubscriber()}) and the single-subscriber {@code Flow.Publisher<ByteBuffer>} of the SPI.
+ * Being the JDK's subscriber directly, rather than adapting {@code BodyHandlers.ofPublisher()}, saves a layer of
+ * signalling per exchange.
  *
  * <p>Demand: one list is asked of the JDK only when the subscriber has outstanding demand and every buffer of the
  * previous list was delivered, so at most one list is held here and no more buffers are delivered than requested.
@@ -31,15 +34,13 @@ final class ResponseBody implements Flow.Publisher<ByteBuffer> {
         public void cancel() {}
     };
 
-    private final Flow.Publisher<List<ByteBuffer>> source;
     private final @Nullable Duration idle;
-    private final ScheduledExecutorService timer;
+    private final Timer timer;
     private final Runnable onEnd;
 
     // all guarded by this
     private Flow.@Nullable Subscriber<? super ByteBuffer> downstream;
     private boolean subscribed;
-    private boolean sourceSubscribed;
     private Flow.@Nullable Subscription upstream;
     private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
     private long demand;
@@ -51,33 +52,34 @@ final class ResponseBody implements Flow.Publisher<ByteBuffer> {
     private boolean ended;
     private boolean emitting;
     private long waitingSince;
-    private @Nullable ScheduledFuture<?> idleCheck;
+    private Timer.@Nullable Task idleCheck;
 
-    ResponseBody(
-            Flow.Publisher<List<ByteBuffer>> source,
-            @Nullable Duration idle,
-            ScheduledExecutorService timer,
-            Runnable onEnd) {
-        this.source = source;
+    private final Upstream jdkSubscriber = new Upstream();
+
+    ResponseBody(@Nullable Duration idle, Timer timer, Runnable onEnd) {
         this.idle = idle;
         this.timer = timer;
         this.onEnd = onEnd;
     }
 
+    /**
+     * The subscriber the JDK client delivers the body to; the JDK subscribes it once the response headers arrived.
+     *
+     * @return the subscriber
+     */
+    HttpResponse.BodySubscriber<Void> jdkSubscriber() {
+        return jdkSubscriber;
+    }
+
     @Override
     public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
-        boolean subscribeSource;
         boolean second;
         synchronized (this) {
             second = subscribed;
             if (!second) {
                 subscribed = true;
                 downstream = subscriber;
-                subscribeSource = !sourceSubscribed;
-                sourceSubscribed = true;
                 emitting = true; // nothing reaches the subscriber before onSubscribe returned
-            } else {
-                subscribeSource = false;
             }
         }
         if (second) {
@@ -86,21 +88,17 @@ final class ResponseBody implements Flow.Publisher<ByteBuffer> {
             return;
         }
         subscriber.onSubscribe(new Subscription());
-        if (subscribeSource) {
-            source.subscribe(new Upstream());
-        }
         loop();
     }
 
     /**
-     * Aborts the body: cancels the JDK subscription (closing the connection) and fails the subscriber, now or when
-     * it subscribes. No-op once the body ended.
+     * Aborts the body: cancels the JDK subscription (closing the connection), now or when the JDK subscribes, and
+     * fails the subscriber, now or when it subscribes. No-op once the body ended.
      *
      * @param reason the failure the subscriber sees
      */
     void abort(Throwable reason) {
         Flow.Subscription toCancel;
-        boolean subscribeSource;
         boolean noSubscriber;
         synchronized (this) {
             if (terminated || abortReason != null) {
@@ -108,15 +106,10 @@ final class ResponseBody implements Flow.Publisher<ByteBuffer> {
             }
             abortReason = reason;
             toCancel = upstream;
-            subscribeSource = !sourceSubscribed;
-            sourceSubscribed = true;
             noSubscriber = downstream == null;
         }
         if (toCancel != null) {
-            toCancel.cancel();
-        }
-        if (subscribeSource) {
-            source.subscribe(new Upstream()); // subscribes only to cancel, which releases the connection
+            toCancel.cancel(); // else the JDK's onSubscribe cancels, which releases the connection
         }
         if (noSubscriber) {
             ended(); // a later subscriber is failed with the reason
@@ -191,7 +184,7 @@ final class ResponseBody implements Flow.Publisher<ByteBuffer> {
     }
 
     private void ended() {
-        ScheduledFuture<?> check;
+        Timer.Task check;
         synchronized (this) {
             if (ended) {
                 return;
@@ -202,7 +195,7 @@ final class ResponseBody implements Flow.Publisher<ByteBuffer> {
             pending.clear();
         }
         if (check != null) {
-            check.cancel(false);
+            check.cancel();
         }
         onEnd.run();
     }
@@ -279,8 +272,15 @@ final class ResponseBody implements Flow.Publisher<ByteBuffer> {
         }
     }
 
-    /** The subscriber given to the JDK's publisher. */
-    private final class Upstream implements Flow.Subscriber<List<ByteBuffer>> {
+    /** The subscriber given to the JDK client. */
+    private final class Upstream implements HttpResponse.BodySubscriber<Void> {
+        private final CompletableFuture<Void> body = CompletableFuture.completedFuture(null);
+
+        @Override
+        public CompletionStage<Void> getBody() {
+            return body; // the response is handed over when its headers arrive, the body streams afterwards
+        }
+
         @Override
         public void onSubscribe(Flow.Subscription subscription) {
             boolean cancel;

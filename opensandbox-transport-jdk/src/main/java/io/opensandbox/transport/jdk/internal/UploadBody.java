@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -18,7 +17,7 @@ import org.jspecify.annotations.Nullable;
 final class UploadBody implements Flow.Publisher<ByteBuffer> {
     private final Flow.Publisher<ByteBuffer> source;
     private final @Nullable Duration idle;
-    private final ScheduledExecutorService timer;
+    private final Timer timer;
     private final Exchange exchange;
 
     private Flow.@Nullable Subscriber<? super ByteBuffer> client;
@@ -27,12 +26,9 @@ final class UploadBody implements Flow.Publisher<ByteBuffer> {
     private boolean handedOver;
     private @Nullable IOException abortReason;
     private volatile long lastProgress;
+    private volatile Timer.@Nullable Task idleCheck;
 
-    UploadBody(
-            Flow.Publisher<ByteBuffer> source,
-            @Nullable Duration idle,
-            ScheduledExecutorService timer,
-            Exchange exchange) {
+    UploadBody(Flow.Publisher<ByteBuffer> source, @Nullable Duration idle, Timer timer, Exchange exchange) {
         this.source = source;
         this.idle = idle;
         this.timer = timer;
@@ -87,6 +83,7 @@ final class UploadBody implements Flow.Publisher<ByteBuffer> {
                 toFail.onError(reason);
             }
         }
+        cancelIdleCheck();
         if (toCancel != null) {
             toCancel.cancel();
         }
@@ -97,9 +94,17 @@ final class UploadBody implements Flow.Publisher<ByteBuffer> {
             return;
         }
         try {
-            timer.schedule(this::checkIdle, delay.toNanos(), TimeUnit.NANOSECONDS);
+            idleCheck = timer.schedule(this::checkIdle, delay.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             // the transport is closing and aborts this exchange itself
+        }
+    }
+
+    /** The upload ended one way or another: its idle check leaves the timer's sweep at once. */
+    private void cancelIdleCheck() {
+        Timer.Task check = idleCheck;
+        if (check != null) {
+            check.cancel();
         }
     }
 
@@ -118,6 +123,13 @@ final class UploadBody implements Flow.Publisher<ByteBuffer> {
             exchange.uploadStalled(limit);
         } else {
             scheduleIdleCheck(Duration.ofNanos(limit.toNanos() - silent));
+            boolean ended;
+            synchronized (this) {
+                ended = done;
+            }
+            if (ended) {
+                cancelIdleCheck(); // ended while the check was re-armed
+            }
         }
     }
 
@@ -143,6 +155,7 @@ final class UploadBody implements Flow.Publisher<ByteBuffer> {
                     synchronized (UploadBody.this) {
                         done = true;
                     }
+                    cancelIdleCheck();
                     subscription.cancel();
                 }
             };
@@ -179,6 +192,7 @@ final class UploadBody implements Flow.Publisher<ByteBuffer> {
                 done = true;
                 downstream.onError(throwable);
             }
+            cancelIdleCheck();
         }
 
         @Override
@@ -190,6 +204,7 @@ final class UploadBody implements Flow.Publisher<ByteBuffer> {
                 done = true;
                 downstream.onComplete();
             }
+            cancelIdleCheck();
             exchange.uploadCompleted();
         }
     }

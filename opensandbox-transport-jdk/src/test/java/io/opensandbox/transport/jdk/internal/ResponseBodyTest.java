@@ -10,17 +10,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The adapter from the JDK's publisher of lists to the SPI's publisher of buffers, against a scripted source. */
+/** The body from the JDK's lists of buffers to the SPI's publisher of buffers, against a scripted source. */
 class ResponseBodyTest {
-    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
+    private final Timer timer = new Timer(new Threads("test-timer"));
     private final AtomicInteger ends = new AtomicInteger();
 
     @AfterEach
@@ -31,7 +31,7 @@ class ResponseBodyTest {
     @Test
     void listsOfSeveralBuffers_areDeliveredOneBufferPerDemand_askingTheSourceOnlyWhenAllWereDelivered() {
         Source source = new Source(3);
-        ResponseBody body = new ResponseBody(source, null, timer, ends::incrementAndGet);
+        ResponseBody body = body(source, null);
         BodyCollector collector = new BodyCollector(1, false);
         body.subscribe(collector);
         assertThat(collector.buffers()).isEqualTo(1);
@@ -57,7 +57,7 @@ class ResponseBodyTest {
     @Test
     void cancel_cancelsTheSource_andNothingFollows() {
         Source source = new Source(3);
-        ResponseBody body = new ResponseBody(source, null, timer, ends::incrementAndGet);
+        ResponseBody body = body(source, null);
         BodyCollector collector = new BodyCollector(1, false);
         body.subscribe(collector);
         collector.cancel();
@@ -70,7 +70,7 @@ class ResponseBodyTest {
     void aSourceFailure_reachesTheSubscriberAsAnIOException() throws Exception {
         Source source = new Source(3);
         source.failAfter = 1;
-        ResponseBody body = new ResponseBody(source, null, timer, ends::incrementAndGet);
+        ResponseBody body = body(source, null);
         BodyCollector collector = new BodyCollector(Long.MAX_VALUE, false);
         body.subscribe(collector);
         assertThat(failure(collector)).isInstanceOf(IOException.class).hasMessage("truncated");
@@ -79,7 +79,7 @@ class ResponseBodyTest {
 
     @Test
     void aSecondSubscriber_isRefused() throws Exception {
-        ResponseBody body = new ResponseBody(new Source(1), null, timer, ends::incrementAndGet);
+        ResponseBody body = body(new Source(1), null);
         body.subscribe(new BodyCollector(0, false));
         BodyCollector second = new BodyCollector(1, false);
         body.subscribe(second);
@@ -89,11 +89,9 @@ class ResponseBodyTest {
     @Test
     void abortBeforeSubscribing_cancelsTheSource_andFailsTheLateSubscriber() throws Exception {
         Source source = new Source(1);
-        ResponseBody body = new ResponseBody(source, null, timer, ends::incrementAndGet);
+        ResponseBody body = body(source, null);
         body.abort(new IOException("closed"));
-        assertThat(source.cancelled)
-                .as("subscribed only to cancel, releasing the connection")
-                .isTrue();
+        assertThat(source.cancelled).as("cancelled, releasing the connection").isTrue();
         assertThat(ends.get()).isEqualTo(1);
         BodyCollector late = new BodyCollector(Long.MAX_VALUE, false);
         body.subscribe(late);
@@ -106,7 +104,7 @@ class ResponseBodyTest {
     void idleTimeout_firesWhileTheSubscriberWaits_butNeverWithoutDemand() throws Exception {
         Source silent = new Source(1);
         silent.silent = true;
-        ResponseBody patient = new ResponseBody(silent, Duration.ofMillis(50), timer, ends::incrementAndGet);
+        ResponseBody patient = body(silent, Duration.ofMillis(50));
         BodyCollector noDemand = new BodyCollector(0, false);
         patient.subscribe(noDemand);
         Thread.sleep(300); // six idle timeouts without demand
@@ -116,6 +114,13 @@ class ResponseBodyTest {
         noDemand.request(1); // now the subscriber waits for the network, which stays silent
         assertThat(failure(noDemand)).isInstanceOf(SocketTimeoutException.class);
         assertThat(silent.cancelled).isTrue();
+    }
+
+    /** A body fed by the source, as the JDK client feeds it once the headers arrived. */
+    private ResponseBody body(Source source, @Nullable Duration idle) {
+        ResponseBody body = new ResponseBody(idle, timer, ends::incrementAndGet);
+        source.subscribe(body.jdkSubscriber());
+        return body;
     }
 
     private static Throwable failure(BodyCollector collector) throws Exception {
