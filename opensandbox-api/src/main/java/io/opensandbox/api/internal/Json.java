@@ -128,15 +128,104 @@ public final class Json {
         if (text == null || text.isBlank()) {
             return null;
         }
+        String value = text.strip();
+        Instant fast = rfc3339(value);
+        if (fast != null) {
+            return fast;
+        }
         try {
-            return OffsetDateTime.parse(text.strip()).toInstant();
+            return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             try {
-                return Instant.parse(text.strip());
+                return Instant.parse(value);
             } catch (DateTimeParseException again) {
                 throw unexpected("the server sent an invalid timestamp '" + text + "'", e);
             }
         }
+    }
+
+    /**
+     * Parses the common RFC 3339 form {@code yyyy-MM-ddTHH:mm:ss[.fraction](Z|±HH:mm)} without a formatter (every
+     * lifecycle response carries several timestamps); anything else returns {@code null} for the general parser.
+     */
+    static @Nullable Instant rfc3339(String s) {
+        int n = s.length();
+        if (n < 20
+                || s.charAt(4) != '-'
+                || s.charAt(7) != '-'
+                || (s.charAt(10) != 'T' && s.charAt(10) != 't')
+                || s.charAt(13) != ':'
+                || s.charAt(16) != ':') {
+            return null;
+        }
+        int year = digits(s, 0, 4);
+        int month = digits(s, 5, 2);
+        int day = digits(s, 8, 2);
+        int hour = digits(s, 11, 2);
+        int minute = digits(s, 14, 2);
+        int second = digits(s, 17, 2);
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || day > 31
+                || hour > 23
+                || minute > 59
+                || second > 59
+                || hour < 0
+                || minute < 0
+                || second < 0) {
+            return null;
+        }
+        int i = 19;
+        long nanos = 0;
+        if (i < n && s.charAt(i) == '.') {
+            int start = ++i;
+            while (i < n && Character.isDigit(s.charAt(i))) {
+                if (i - start < 9) {
+                    nanos = nanos * 10 + (s.charAt(i) - '0');
+                }
+                i++;
+            }
+            int count = Math.min(i - start, 9);
+            if (count == 0) {
+                return null;
+            }
+            for (int k = count; k < 9; k++) {
+                nanos *= 10;
+            }
+        }
+        int offsetSeconds;
+        if (i == n - 1 && (s.charAt(i) == 'Z' || s.charAt(i) == 'z')) {
+            offsetSeconds = 0;
+        } else if (i == n - 6 && (s.charAt(i) == '+' || s.charAt(i) == '-') && s.charAt(i + 3) == ':') {
+            int oh = digits(s, i + 1, 2);
+            int om = digits(s, i + 4, 2);
+            if (oh < 0 || om < 0 || oh > 18 || om > 59) {
+                return null;
+            }
+            offsetSeconds = (oh * 3600 + om * 60) * (s.charAt(i) == '-' ? -1 : 1);
+        } else {
+            return null;
+        }
+        if (day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+            return null;
+        }
+        long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+        long seconds = epochDay * 86_400 + hour * 3600L + minute * 60L + second - offsetSeconds;
+        return Instant.ofEpochSecond(seconds, nanos);
+    }
+
+    private static int digits(String s, int from, int count) {
+        int value = 0;
+        for (int i = from; i < from + count; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     private static SandboxException unexpected(String message, Throwable cause) {
