@@ -38,6 +38,12 @@ final class ResponseBody implements AsyncResponseConsumer<Void>, Flow.Publisher<
     /** The input window HttpClient starts each response with, and the most this consumer opens it to. */
     static final int WINDOW = 64 * 1024;
 
+    /** The widest window, for readers that ask for many buffers at once (file downloads). */
+    static final long MAX_WINDOW = 1024 * 1024;
+
+    /** The size HttpClient usually reads in one go, to turn the subscriber's demand into bytes. */
+    private static final long CHUNK = 32 * 1024;
+
     private static final Logger LOG = LoggerFactory.getLogger(ResponseBody.class);
 
     private final Exchange exchange;
@@ -304,10 +310,14 @@ final class ResponseBody implements AsyncResponseConsumer<Void>, Flow.Publisher<
         if (ended || terminated || cancelled || failure != null || capacity == null || demand == 0) {
             return 0;
         }
-        if (queuedBytes >= WINDOW || window > WINDOW / 2) {
+        // The subscriber's demand says how much it is ready to take: a reader that asks for many buffers gets a
+        // wider window (fewer window updates, each of which wakes HttpClient's I/O thread), one that asks for a few
+        // keeps the 64 KiB minimum. Never more than MAX_WINDOW per exchange.
+        long limit = demand >= MAX_WINDOW / CHUNK ? MAX_WINDOW : Math.max(WINDOW, demand * CHUNK);
+        if (queuedBytes >= limit || window > limit / 2) {
             return 0;
         }
-        int grant = (int) (WINDOW - window);
+        int grant = (int) (limit - window);
         window += grant;
         return grant;
     }
