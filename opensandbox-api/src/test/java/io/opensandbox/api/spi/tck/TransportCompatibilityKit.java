@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.opensandbox.api.internal.PublisherInputStream;
 import io.opensandbox.api.spi.RequestBody;
 import io.opensandbox.api.spi.RequestNotSentException;
 import io.opensandbox.api.spi.Transport;

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * socket and response timeouts are switched off: they would also fire while a slow reader holds the input suspended.
  *
  * <p>The futures from {@link #send} complete, and response body signals arrive, on the transport's I/O threads:
- * callers must hand blocking work to their own threads (as {@code PublisherInputStream} does) rather than block there.
+ * callers must hand blocking work to their own threads (as the SDK's blocking readers do) rather than block there.
  */
 public final class HttpClient5Transport implements Transport {
     private static final Logger LOG = LoggerFactory.getLogger(HttpClient5Transport.class);

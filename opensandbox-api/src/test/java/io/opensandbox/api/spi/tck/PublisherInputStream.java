@@ -1,4 +1,4 @@
-package io.opensandbox.api.internal;
+package io.opensandbox.api.spi.tck;
 
 import java.io.IOException;
 import java.io.InputStream;
