@@ -56,6 +56,7 @@ public final class ConnectionConfig {
     private final @Nullable String transportName;
     private final int maxConnections;
     private final RetryPolicy retryPolicy;
+    private final @Nullable Duration callTimeout;
 
     private ConnectionConfig(Builder builder, UnaryOperator<@Nullable String> environment) {
         String key = builder.apiKey != null ? builder.apiKey : environment.apply(API_KEY_ENV);
@@ -101,6 +102,7 @@ public final class ConnectionConfig {
         }
         this.maxConnections = builder.maxConnections;
         this.retryPolicy = builder.retryPolicy;
+        this.callTimeout = builder.callTimeout == null ? null : positive("callTimeout", builder.callTimeout);
     }
 
     /**
@@ -151,6 +153,7 @@ public final class ConnectionConfig {
         builder.transportName = transportName;
         builder.maxConnections = maxConnections;
         builder.retryPolicy = retryPolicy;
+        builder.callTimeout = callTimeout;
         return builder;
     }
 
@@ -325,6 +328,18 @@ public final class ConnectionConfig {
     }
 
     /**
+     * The overall deadline of one SDK call, every attempt and backoff included (default none: each attempt is
+     * bounded by {@link #requestTimeout()} and the retry policy bounds the attempts). For a stream or a transfer it
+     * bounds the wait for the response headers; the body is bounded by {@link #streamIdleTimeout()} and the
+     * operation's own limits. A call that runs out fails with a {@link SandboxTimeoutException}.
+     *
+     * @return the call timeout, if one is set
+     */
+    public Optional<Duration> callTimeout() {
+        return Optional.ofNullable(callTimeout);
+    }
+
+    /**
      * When failed requests are repeated (default {@link RetryPolicy#defaults()}).
      *
      * @return the retry policy
@@ -359,6 +374,8 @@ public final class ConnectionConfig {
                 + maxConnections
                 + ", retryPolicy="
                 + retryPolicy
+                + ", callTimeout="
+                + (callTimeout == null ? "<none>" : callTimeout)
                 + "}";
     }
 
@@ -378,6 +395,7 @@ public final class ConnectionConfig {
         private @Nullable String transportName;
         private int maxConnections = 256;
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
+        private @Nullable Duration callTimeout;
 
         private Builder(UnaryOperator<@Nullable String> environment) {
             this.environment = environment;
@@ -539,6 +557,17 @@ public final class ConnectionConfig {
          */
         public Builder retryPolicy(RetryPolicy retryPolicy) {
             this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+            return this;
+        }
+
+        /**
+         * Sets an overall deadline for each SDK call, retries and backoff included (default none).
+         *
+         * @param callTimeout a positive duration, at most {@link #MAX_TIMEOUT}
+         * @return this builder
+         */
+        public Builder callTimeout(Duration callTimeout) {
+            this.callTimeout = Objects.requireNonNull(callTimeout, "callTimeout");
             return this;
         }
 

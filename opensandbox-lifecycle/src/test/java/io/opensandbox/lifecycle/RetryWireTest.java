@@ -17,6 +17,8 @@ import io.opensandbox.api.ConnectionConfig;
 import io.opensandbox.api.ConnectionException;
 import io.opensandbox.api.RetryPolicy;
 import io.opensandbox.api.SandboxApiException;
+import io.opensandbox.api.SandboxException;
+import io.opensandbox.api.SandboxTimeoutException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -117,5 +119,49 @@ class RetryWireTest {
                     assertThat(e.requestSent()).isFalse();
                     assertThat(e.attempts()).isEqualTo(4);
                 });
+    }
+
+    @Test
+    void callTimeout_boundsEveryAttemptAndBackoffTogether() {
+        server.stubFor(
+                get("/v1/sandboxes/slow").willReturn(aResponse().withStatus(503).withFixedDelay(150)));
+        ConnectionConfig config = ConnectionConfig.builder()
+                .domain("127.0.0.1:" + server.getPort())
+                .retryPolicy(RetryPolicy.builder()
+                        .initialBackoff(Duration.ofMillis(100))
+                        .maxBackoff(Duration.ofMillis(100))
+                        .build())
+                .callTimeout(Duration.ofMillis(400))
+                .build();
+
+        long start = System.nanoTime();
+        try (SandboxManager manager = SandboxManager.create(config)) {
+            assertThatThrownBy(() -> manager.getSandboxInfo("slow"))
+                    .isInstanceOfSatisfying(SandboxException.class, e -> {
+                        assertThat(e.attempts()).isBetween(1, 3);
+                        assertThat(e.isRetryable()).isTrue();
+                    });
+        }
+        // without the call timeout, 4 attempts of 150 ms plus 3 backoffs of 50-100 ms would take about 750 ms
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(server.findAll(getRequestedFor(urlEqualTo("/v1/sandboxes/slow"))))
+                .hasSizeLessThan(4);
+    }
+
+    @Test
+    void callTimeout_cutsSlowHeadersEvenWithALongRequestTimeout() {
+        server.stubFor(get("/v1/sandboxes/stuck")
+                .willReturn(okJson(sandboxJson("stuck", "Running")).withFixedDelay(3000)));
+        ConnectionConfig config = ConnectionConfig.builder()
+                .domain("127.0.0.1:" + server.getPort())
+                .requestTimeout(Duration.ofSeconds(20))
+                .callTimeout(Duration.ofMillis(300))
+                .build();
+
+        try (SandboxManager manager = SandboxManager.create(config)) {
+            assertThatThrownBy(() -> manager.getSandboxInfo("stuck"))
+                    .isInstanceOf(SandboxTimeoutException.class)
+                    .hasMessageContaining("call timeout of 300 ms");
+        }
     }
 }

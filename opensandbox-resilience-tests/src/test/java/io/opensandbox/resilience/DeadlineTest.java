@@ -301,8 +301,9 @@ class DeadlineTest {
     // ------------------------------------------------------------------------------------------ overall
 
     /**
-     * There is no per-call overall deadline in the API; the documented way to bound a whole command is the async
-     * form and a timed wait, then cancel. Cancelling must release the connection.
+     * {@code ConnectionConfig.callTimeout} bounds a request-response call, retries included (tested in the lifecycle
+     * module's {@code RetryWireTest}); a whole streamed command is bounded by the async form and a timed wait, then
+     * cancel. Cancelling must release the connection.
      */
     @Test
     void callerDeadlineOnRunAsync_cancelReleasesTheStreamAndItsConnection(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import io.opensandbox.api.ConnectionConfig;
 import io.opensandbox.api.RetryPolicy;
 import io.opensandbox.api.SandboxException;
+import io.opensandbox.api.SandboxTimeoutException;
 import io.opensandbox.api.spi.RequestBody;
 import io.opensandbox.api.spi.Transport;
 import io.opensandbox.api.spi.TransportRequest;
@@ -108,6 +109,7 @@ public final class ApiClient {
         private @Nullable Duration idleTimeout;
         private int limit = Bodies.DEFAULT_LIMIT;
         private RetryPolicy retryPolicy = config.retryPolicy();
+        private final int[] attemptsMade = {0};
 
         private Call(String method, String pathAndQuery) {
             if (!pathAndQuery.startsWith("/")) {
@@ -256,11 +258,24 @@ public final class ApiClient {
 
         private <T> CompletableFuture<T> withRetries(Supplier<CompletableFuture<T>> once) {
             CompletableFuture<T> result = new CompletableFuture<>();
-            attempt(once, 1, result);
+            Duration callTimeout = config.callTimeout().orElse(null);
+            long deadline = callTimeout == null ? Long.MAX_VALUE : System.nanoTime() + callTimeout.toNanos();
+            if (callTimeout != null) {
+                int[] attempts = attemptsMade;
+                CompletableFuture.delayedExecutor(callTimeout.toNanos(), TimeUnit.NANOSECONDS)
+                        .execute(() -> result.completeExceptionally(new SandboxTimeoutException(
+                                        describe() + " did not finish within its call timeout of "
+                                                + callTimeout.toMillis() + " ms",
+                                        null)
+                                .withAttempts(Math.max(1, attempts[0]))));
+            }
+            attempt(once, 1, result, deadline);
             return result;
         }
 
-        private <T> void attempt(Supplier<CompletableFuture<T>> once, int attempt, CompletableFuture<T> result) {
+        private <T> void attempt(
+                Supplier<CompletableFuture<T>> once, int attempt, CompletableFuture<T> result, long deadline) {
+            attemptsMade[0] = attempt;
             CompletableFuture<T> current;
             try {
                 current = once.get();
@@ -269,8 +284,8 @@ public final class ApiClient {
                 return;
             }
             CompletableFuture<T> unused = result.whenComplete((value, failure) -> {
-                if (result.isCancelled()) {
-                    current.cancel(true);
+                if (failure != null) {
+                    current.cancel(true); // cancelled, or out of call time: abort the attempt in flight
                 }
             });
             CompletableFuture<T> unused2 = current.whenComplete((value, failure) -> {
@@ -283,9 +298,12 @@ public final class ApiClient {
                 SandboxException error = ErrorMapper.fromFailure(failure, describe());
                 RetryPolicy policy = retryPolicy;
                 RequestBody content = body;
-                Duration delay = result.isDone()
+                Duration retryIn = result.isDone()
                         ? null
                         : Retries.delay(policy, method, attempt, error, content == null || content.isRepeatable());
+                // no retry that would start after the call's deadline
+                Duration delay =
+                        retryIn != null && System.nanoTime() + retryIn.toNanos() - deadline <= 0 ? retryIn : null;
                 if (delay == null) {
                     result.completeExceptionally(error.withAttempts(attempt));
                     return;
@@ -300,7 +318,7 @@ public final class ApiClient {
                 CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS)
                         .execute(() -> {
                             if (!result.isDone()) {
-                                attempt(once, attempt + 1, result);
+                                attempt(once, attempt + 1, result, deadline);
                             }
                         });
             });
