@@ -1,54 +1,17 @@
 package io.opensandbox.transport.httpclient5;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.opensandbox.api.spi.TransportProvider;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.ServiceLoader;
-import java.util.regex.Matcher;
-import java.util.stream.Collectors;
-import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.Test;
+import io.opensandbox.api.spi.tck.ServiceDeclarationKit;
 
-/** The provider is declared the same way for module-path and class-path users. */
-class ServiceDeclarationTest {
-
-    @Test
-    void moduleInfoProvides_andServicesFile_nameTheSameProvider() throws IOException {
-        String moduleInfo = Files.readString(Path.of("src/main/java/module-info.java"));
-        Matcher provides = java.util.regex.Pattern.compile(
-                        "provides\\s+io\\.opensandbox\\.api\\.spi\\.TransportProvider\\s+with\\s+([\\w.\\s,]+);")
-                .matcher(moduleInfo);
-        assertThat(provides.find()).as("module-info provides TransportProvider").isTrue();
-        List<String> fromModule =
-                List.of(provides.group(1).replaceAll("\\s", "").split(","));
-
-        String services;
-        try (InputStream in = getClass()
-                .getClassLoader()
-                .getResourceAsStream("META-INF/services/io.opensandbox.api.spi.TransportProvider")) {
-            assertThat(in).as("services file").isNotNull();
-            services = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        List<String> fromServices = services.lines()
-                .map(line -> line.replaceAll("#.*", "").trim())
-                .filter(line -> !line.isEmpty())
-                .collect(Collectors.toList());
-
-        assertThat(fromServices).isEqualTo(fromModule).containsExactly(HttpClient5TransportProvider.class.getName());
+/** The httpclient5 provider is declared the same way for module-path and class-path users. */
+class ServiceDeclarationTest extends ServiceDeclarationKit {
+    @Override
+    protected Class<? extends TransportProvider> providerClass() {
+        return HttpClient5TransportProvider.class;
     }
 
-    @Test
-    void serviceLoader_findsTheProvider() {
-        List<String> names = StreamSupport.stream(
-                        ServiceLoader.load(TransportProvider.class).spliterator(), false)
-                .map(TransportProvider::name)
-                .collect(Collectors.toList());
-        assertThat(names).contains("httpclient5");
+    @Override
+    protected String providerName() {
+        return "httpclient5";
     }
 }
