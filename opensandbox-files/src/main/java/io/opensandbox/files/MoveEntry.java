@@ -11,7 +11,12 @@ import java.util.Objects;
  */
 public record MoveEntry(String source, String destination) {
 
-    /** Checks the components are present. */
+    /**
+     * Checks the components are present.
+     *
+     * @param source the current path
+     * @param destination the new path
+     */
     public MoveEntry {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(destination, "destination");

@@ -12,7 +12,13 @@ import java.util.Objects;
  */
 public record Replacement(String path, String oldContent, String newContent) {
 
-    /** Checks the components are present. */
+    /**
+     * Checks the components are present.
+     *
+     * @param path the absolute path of the file
+     * @param oldContent the text to find, not empty
+     * @param newContent the replacement, possibly empty
+     */
     public Replacement {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(oldContent, "oldContent");
