@@ -130,8 +130,10 @@ public final class UploadPublisher implements Flow.Publisher<ByteBuffer> {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                closeQuietly(); // before the subscriber hears of the failure, as at the end
                 fail(e);
             } catch (IOException | RuntimeException e) {
+                closeQuietly();
                 fail(e);
             } finally {
                 closeQuietly();
