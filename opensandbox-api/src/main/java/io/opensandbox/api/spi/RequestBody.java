@@ -4,27 +4,38 @@ import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Flow;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The body of a {@link TransportRequest}: either bytes in memory (small JSON) or a stream of buffers of known or
  * unknown length (uploads), which a transport sends as it is produced, honouring backpressure.
+ *
+ * <p><b>Buffer ownership.</b> A buffer the publisher passes to {@code onNext} belongs to the transport from then on.
+ * A streamed body may {@linkplain #withBufferRelease(Consumer) ask for its buffers back}: a transport that knows
+ * when it is done with a buffer (its bytes were handed to the network stack, or dropped on failure) then calls
+ * {@link #releaseBuffer(ByteBuffer)} once for it and never touches it again, so the publisher can fill the same
+ * memory with the next bytes instead of allocating. A transport that cannot tell never calls it; the publisher then
+ * allocates, and nothing else changes.
  */
 public final class RequestBody {
     private final String contentType;
     private final long contentLength;
     private final byte @Nullable [] bytes;
     private final Flow.@Nullable Publisher<ByteBuffer> publisher;
+    private final @Nullable Consumer<ByteBuffer> release;
 
     private RequestBody(
             String contentType,
             long contentLength,
             byte @Nullable [] bytes,
-            Flow.@Nullable Publisher<ByteBuffer> publisher) {
+            Flow.@Nullable Publisher<ByteBuffer> publisher,
+            @Nullable Consumer<ByteBuffer> release) {
         this.contentType = Objects.requireNonNull(contentType, "contentType");
         this.contentLength = contentLength;
         this.bytes = bytes;
         this.publisher = publisher;
+        this.release = release;
     }
 
     /**
@@ -35,7 +46,7 @@ public final class RequestBody {
      * @return the body
      */
     public static RequestBody ofBytes(byte[] bytes, String contentType) {
-        return new RequestBody(contentType, bytes.length, bytes, null);
+        return new RequestBody(contentType, bytes.length, bytes, null, null);
     }
 
     /**
@@ -53,7 +64,37 @@ public final class RequestBody {
         if (contentLength < -1) {
             throw new IllegalArgumentException("contentLength must be -1 (unknown) or positive");
         }
-        return new RequestBody(contentType, contentLength, null, publisher);
+        return new RequestBody(contentType, contentLength, null, publisher, null);
+    }
+
+    /**
+     * This streamed body with a receiver for the buffers a transport is done with (see the class description). The
+     * receiver is called from the transport's threads, at most once per buffer, possibly concurrently with the
+     * publisher's own signals; it must be quick and must not throw.
+     *
+     * @param release takes back a buffer the transport will not touch again
+     * @return a new body with the same content, length and type
+     * @throws IllegalStateException for an in-memory body, whose one buffer is never reused
+     */
+    public RequestBody withBufferRelease(Consumer<ByteBuffer> release) {
+        Objects.requireNonNull(release, "release");
+        if (publisher == null) {
+            throw new IllegalStateException("an in-memory body has no buffers to release");
+        }
+        return new RequestBody(contentType, contentLength, null, publisher, release);
+    }
+
+    /**
+     * Gives a buffer back to the publisher; called by a transport once it will not touch the buffer again, at most
+     * once per buffer the publisher delivered. Does nothing when the body did not ask for its buffers back.
+     *
+     * @param buffer a buffer the publisher delivered
+     */
+    public void releaseBuffer(ByteBuffer buffer) {
+        Consumer<ByteBuffer> receiver = release;
+        if (receiver != null) {
+            receiver.accept(buffer);
+        }
     }
 
     /**

@@ -41,12 +41,24 @@ public interface TransportResponse extends AutoCloseable {
 
     /**
      * The body. Only one subscriber is allowed. Each buffer passed to {@code onNext} belongs to the subscriber
-     * from then on (the transport never reuses it); no more buffers are delivered than were requested. A body
-     * that ends early fails with an {@link java.io.IOException}. Cancelling the subscription aborts the exchange.
+     * from then on (the transport touches it again only if the subscriber gives it back with
+     * {@link #releaseBuffer(ByteBuffer)}); no more buffers are delivered than were requested. A body that ends early
+     * fails with an {@link java.io.IOException}. Cancelling the subscription aborts the exchange.
      *
      * @return the body publisher
      */
     Flow.Publisher<ByteBuffer> body();
+
+    /**
+     * Gives a body buffer back once the caller is done with it, so that the transport can fill it again instead of
+     * allocating a new one (a download then moves gigabytes through a few reused buffers, with no garbage to
+     * collect). Optional on both sides: a caller that never releases loses nothing, and a transport may ignore the
+     * call (the default). After the call the caller must not touch the buffer again; only a buffer this response's
+     * body delivered may be released, and only once. May be called from any thread, also after the body ended.
+     *
+     * @param buffer a buffer the body delivered
+     */
+    default void releaseBuffer(ByteBuffer buffer) {}
 
     /** Aborts the exchange if its body was not read to the end. Idempotent. */
     @Override

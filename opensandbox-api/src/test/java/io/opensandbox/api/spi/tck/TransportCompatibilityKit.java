@@ -334,6 +334,92 @@ public abstract class TransportCompatibilityKit {
         assertThat(heap.maxGrowth()).isLessThan(128 * MIB);
     }
 
+    // ---- 3b: buffer release (optional for a transport, never unsafe) ----
+
+    /**
+     * Whether the transport gives written request buffers back ({@link RequestBody#releaseBuffer}); a transport
+     * that says so must release every buffer it wrote, which the upload test then checks.
+     *
+     * @return whether request buffers are released
+     */
+    protected boolean releasesRequestBuffers() {
+        return false;
+    }
+
+    /**
+     * Whether the transport fills released response buffers again ({@link TransportResponse#releaseBuffer}); a
+     * transport that says so must move a large body through far fewer buffer objects than it delivers.
+     *
+     * @return whether response buffers are reused
+     */
+    protected boolean reusesResponseBuffers() {
+        return false;
+    }
+
+    @Test
+    @Timeout(60)
+    void upload_whosePublisherRefillsReleasedBuffersAtOnce_arrivesIntact() throws Exception {
+        long size = 32 * MIB + 7;
+        CompletableFuture<String> seen = new CompletableFuture<>();
+        TestServer server = server((request, response) -> {
+            CRC32 crc = new CRC32();
+            long count = drain(request.body(), crc);
+            seen.complete(count + " " + crc.getValue());
+            response.send(200, JSON, "{}".getBytes(StandardCharsets.UTF_8));
+        });
+        RecyclingPublisher body = new RecyclingPublisher(size);
+        TransportRequest request = TransportRequest.newBuilder("POST", server.uri("/upload"))
+                .body(RequestBody.ofPublisher(body, size, "application/octet-stream")
+                        .withBufferRelease(body::release))
+                .build();
+        try (TransportResponse response = await(transport.send(request))) {
+            assertThat(response.statusCode()).isEqualTo(200);
+            readAll(response);
+        }
+        assertThat(seen.get(10, TimeUnit.SECONDS)).isEqualTo(size + " " + body.crc());
+        assertThat(body.wrongReleases())
+                .as("releases of buffers that were not out")
+                .isZero();
+        System.out.printf(
+                "[tck] %s: upload of %d buffers released %d, allocated %d%n",
+                transport.name(), body.delivered(), body.released(), body.allocated());
+        if (releasesRequestBuffers()) {
+            assertThat(body.released()).isEqualTo(body.delivered());
+            assertThat(body.allocated()).isLessThan(body.delivered() / 10);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void download_whoseReaderOverwritesAndReleasesItsBuffers_arrivesIntact() throws Exception {
+        long size = 64 * MIB + 11;
+        CompletableFuture<Long> serverCrc = new CompletableFuture<>();
+        TestServer server = server((request, response) -> {
+            CRC32 crc = new CRC32();
+            try (OutputStream out = response.stream(200, Map.of(), size)) {
+                Pattern.write(out, size, 3, crc, n -> {});
+            }
+            serverCrc.complete(crc.getValue());
+        });
+        RecyclingReader reader;
+        try (TransportResponse response = await(transport.send(get(server.uri("/large"))))) {
+            RecyclingReader subscriber = new RecyclingReader(response);
+            response.body().subscribe(subscriber);
+            reader = subscriber.done().get(30, TimeUnit.SECONDS);
+        }
+        assertThat(reader.bytes()).isEqualTo(size);
+        assertThat(reader.crc()).isEqualTo(serverCrc.get(10, TimeUnit.SECONDS));
+        assertThat(reader.violations())
+                .as("buffers delivered while the reader held them")
+                .isZero();
+        System.out.printf(
+                "[tck] %s: download of %d buffers used %d distinct buffer objects%n",
+                transport.name(), reader.buffers(), reader.distinctBuffers());
+        if (reusesResponseBuffers()) {
+            assertThat(reader.distinctBuffers()).isLessThan(reader.buffers() / 10);
+        }
+    }
+
     // ---- 4: backpressure ----
 
     @Test
