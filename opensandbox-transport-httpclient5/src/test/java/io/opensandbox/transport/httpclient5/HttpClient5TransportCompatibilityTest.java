@@ -26,6 +26,16 @@ class HttpClient5TransportCompatibilityTest extends TransportCompatibilityKit {
         return new HttpClient5TransportProvider().create(options);
     }
 
+    @Override
+    protected boolean releasesRequestBuffers() {
+        return true;
+    }
+
+    @Override
+    protected boolean reusesResponseBuffers() {
+        return true;
+    }
+
     @Test
     @Timeout(60)
     void threads_areFewDaemonsNamedForTheTransport_andEndOnClose() throws Exception {

@@ -78,13 +78,7 @@ final class Exchange {
             Optional<ByteBuffer> bytes = content.bytes();
             entity = bytes.isPresent()
                     ? new BytesEntity(bytes.get(), content.contentType())
-                    : new PublisherEntity(
-                            this,
-                            content.publisher(),
-                            content.contentLength(),
-                            content.contentType(),
-                            request.idleTimeout().orElse(null),
-                            transport.timer());
+                    : new PublisherEntity(this, content, request.idleTimeout().orElse(null), transport.timer());
         }
         if (!(entity instanceof PublisherEntity)) {
             // A streamed body starts the clock when it has been sent (requestBodySent): its upload is bounded by

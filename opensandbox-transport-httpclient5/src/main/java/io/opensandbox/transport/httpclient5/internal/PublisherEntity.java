@@ -1,5 +1,6 @@
 package io.opensandbox.transport.httpclient5.internal;
 
+import io.opensandbox.api.spi.RequestBody;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -19,12 +20,15 @@ import org.jspecify.annotations.Nullable;
  * only when fewer than {@link #PREFETCH} are queued or requested, so a slow connection slows the publisher instead of
  * filling memory. Chunked when the length is unknown; a known length is checked. With an idle timeout, a body that
  * makes no progress for that long (the publisher owes a buffer, or the server takes none of the queued bytes) fails
- * the exchange with a {@link SocketTimeoutException}.
+ * the exchange with a {@link SocketTimeoutException}. A buffer written whole goes back to the body
+ * ({@link RequestBody#releaseBuffer(ByteBuffer)}): HttpClient has copied its bytes to the socket or its own buffer
+ * by then, so the publisher may refill it.
  */
 final class PublisherEntity implements AsyncEntityProducer, Flow.Subscriber<ByteBuffer> {
     static final int PREFETCH = 4;
 
     private final Exchange exchange;
+    private final RequestBody body;
     private final Flow.Publisher<ByteBuffer> publisher;
     private final long contentLength;
     private final String contentType;
@@ -43,17 +47,12 @@ final class PublisherEntity implements AsyncEntityProducer, Flow.Subscriber<Byte
     private long lastProgress;
     private Timer.@Nullable Task idleCheck;
 
-    PublisherEntity(
-            Exchange exchange,
-            Flow.Publisher<ByteBuffer> publisher,
-            long contentLength,
-            String contentType,
-            @Nullable Duration idleTimeout,
-            Timer timer) {
+    PublisherEntity(Exchange exchange, RequestBody body, @Nullable Duration idleTimeout, Timer timer) {
         this.exchange = exchange;
-        this.publisher = publisher;
-        this.contentLength = contentLength;
-        this.contentType = contentType;
+        this.body = body;
+        this.publisher = body.publisher();
+        this.contentLength = body.contentLength();
+        this.contentType = body.contentType();
         this.idleTimeout = idleTimeout;
         this.timer = timer;
     }
@@ -174,6 +173,7 @@ final class PublisherEntity implements AsyncEntityProducer, Flow.Subscriber<Byte
             } finally {
                 lock.unlock();
             }
+            body.releaseBuffer(head);
         }
         if (end) {
             channel.endStream();

@@ -34,6 +34,11 @@ final class Response implements TransportResponse {
     }
 
     @Override
+    public void releaseBuffer(ByteBuffer buffer) {
+        body.release(buffer);
+    }
+
+    @Override
     public void close() {
         body.closeResponse();
     }

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,9 +31,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>HttpClient reads from the socket only while its input window is open. This consumer opens it (through the
  * {@link CapacityChannel}) only while the subscriber has unmet demand and fewer than {@link #WINDOW} bytes are
- * queued, so at most about one window plus one read buffer is ever held. Each chunk is copied into a new buffer that
- * the subscriber owns. Signals are delivered in order and never concurrently (a work-in-progress counter serialises
- * the drain loop).
+ * queued, so at most about one window plus one read buffer is ever held. Each chunk is copied into a buffer that
+ * the subscriber owns; a full-sized one ({@link #CHUNK}) that the subscriber gives back
+ * ({@link io.opensandbox.api.spi.TransportResponse#releaseBuffer(ByteBuffer)}) is filled again, so a long download
+ * reuses the same few buffers. Signals are delivered in order and never concurrently (a work-in-progress counter
+ * serialises the drain loop).
  */
 final class ResponseBody implements AsyncResponseConsumer<Void>, Flow.Publisher<ByteBuffer>, Flow.Subscription {
     /** The input window HttpClient starts each response with, and the most this consumer opens it to. */
@@ -41,8 +44,14 @@ final class ResponseBody implements AsyncResponseConsumer<Void>, Flow.Publisher<
     /** The widest window, for readers that ask for many buffers at once (file downloads). */
     static final long MAX_WINDOW = 1024 * 1024;
 
-    /** The size HttpClient usually reads in one go, to turn the subscriber's demand into bytes. */
-    private static final long CHUNK = 32 * 1024;
+    /**
+     * The size HttpClient usually reads in one go: turns the subscriber's demand into bytes, and is the size of the
+     * buffers this body reuses.
+     */
+    static final int CHUNK = 32 * 1024;
+
+    /** The most released buffers kept for reuse: more than a window and the read-ahead of any SDK reader. */
+    private static final int POOL_MAX = 256;
 
     private static final Logger LOG = LoggerFactory.getLogger(ResponseBody.class);
 
@@ -51,6 +60,8 @@ final class ResponseBody implements AsyncResponseConsumer<Void>, Flow.Publisher<
     private final Timer timer;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
+    private final ConcurrentLinkedDeque<ByteBuffer> free = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger freeCount = new AtomicInteger();
     private final AtomicInteger wip = new AtomicInteger();
 
     // All guarded by lock.
@@ -126,7 +137,17 @@ final class ResponseBody implements AsyncResponseConsumer<Void>, Flow.Publisher<
     @Override
     public void consume(ByteBuffer src) {
         int n = src.remaining();
-        ByteBuffer copy = ByteBuffer.allocate(n);
+        ByteBuffer copy;
+        if (n > CHUNK / 2 && n <= CHUNK) { // bulk data: a reusable buffer; small reads get exact ones
+            copy = free.poll();
+            if (copy == null) {
+                copy = ByteBuffer.allocate(CHUNK);
+            } else {
+                freeCount.decrementAndGet();
+            }
+        } else {
+            copy = ByteBuffer.allocate(n);
+        }
         copy.put(src).flip();
         lock.lock();
         try {
@@ -190,6 +211,24 @@ final class ResponseBody implements AsyncResponseConsumer<Void>, Flow.Publisher<
             lock.unlock();
         }
         drain();
+    }
+
+    /**
+     * Takes a delivered buffer back for reuse: lock-free, as the reader gives back every buffer while HttpClient
+     * fills the next ones. Only full-sized heap buffers are kept, at most {@link #POOL_MAX}; they go with the body.
+     *
+     * @param buffer a buffer the subscriber is done with
+     */
+    void release(ByteBuffer buffer) {
+        if (buffer.capacity() != CHUNK || buffer.isReadOnly() || buffer.isDirect()) {
+            return;
+        }
+        if (freeCount.incrementAndGet() > POOL_MAX) {
+            freeCount.decrementAndGet();
+            return;
+        }
+        buffer.clear();
+        free.push(buffer); // the most recently used buffer is filled first: it is still in the cache
     }
 
     /** Closing the response: aborts the exchange unless the body arrived whole. Idempotent. */
