@@ -241,7 +241,8 @@ public final class SandboxFiles {
         ApiClient.Call call;
         try {
             call = api.call("POST", "/files/upload")
-                    .body(RequestBody.ofPublisher(publisher, body.length(), body.contentType()))
+                    .body(RequestBody.ofPublisher(publisher, body.length(), body.contentType())
+                            .withBufferRelease(publisher::release))
                     // our own timers enforce the limits; the transport's is a backstop
                     .timeout(
                             options.timeout().map(limit -> limit.plusSeconds(5)).orElse(NO_LIMIT))
@@ -577,6 +578,7 @@ public final class SandboxFiles {
                 } catch (IOException e) {
                     throw localFailure("writing to the output stream", e);
                 }
+                stream.release(buffer);
                 count += n;
             }
         }
@@ -661,6 +663,7 @@ public final class SandboxFiles {
                 } catch (IOException e) {
                     throw localFailure("writing " + temp, e);
                 }
+                stream.release(buffer);
             }
         }
     }

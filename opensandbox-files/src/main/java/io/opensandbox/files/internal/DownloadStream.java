@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * A download body as an {@link InputStream}: reads through {@link BodyBuffers} (bounded read-ahead, so a slow
  * reader slows the server), skips and limits bytes when a server ignored a {@code Range} header, checks the
  * length against {@code Content-Length}, reports progress and honours the transfer's time limit. Buffers are
- * handed over without copying where the caller can take them ({@link #transferTo(WritableByteChannel)}).
+ * handed over without copying where the caller can take them ({@link #transferTo(WritableByteChannel)}), and given
+ * back to the transport once read through ({@link TransportResponse#releaseBuffer}), so that it can fill them again.
  *
  * <p>Closing before the end aborts the exchange.
  */
@@ -90,7 +91,8 @@ public final class DownloadStream extends InputStream {
     }
 
     /**
-     * The next buffer of content, owned by the caller; {@code null} at the end.
+     * The next buffer of content, owned by the caller (who may give it back with {@link #release}); {@code null} at the
+     * end.
      *
      * @return the buffer or {@code null}
      * @throws IOException if the body failed, was cut short or timed out
@@ -102,6 +104,15 @@ public final class DownloadStream extends InputStream {
             return result;
         }
         return fetch() ? take() : null;
+    }
+
+    /**
+     * Gives a buffer from {@link #nextBuffer()} back for reuse; the caller must not touch it afterwards.
+     *
+     * @param buffer the buffer
+     */
+    public void release(ByteBuffer buffer) {
+        response.releaseBuffer(buffer);
     }
 
     private ByteBuffer take() {
@@ -119,6 +130,10 @@ public final class DownloadStream extends InputStream {
             if (eof || limit == 0) {
                 finishIfDone();
                 return false;
+            }
+            if (current != EMPTY) {
+                response.releaseBuffer(current); // read through: its memory can carry the next bytes
+                current = EMPTY;
             }
             ByteBuffer next;
             try {
@@ -215,6 +230,7 @@ public final class DownloadStream extends InputStream {
                 buffer.get(copy, 0, n);
                 out.write(copy, 0, n);
             }
+            release(buffer);
             count += n;
         }
         return count;
@@ -233,6 +249,7 @@ public final class DownloadStream extends InputStream {
             while (buffer.hasRemaining()) {
                 count += channel.write(buffer);
             }
+            release(buffer);
         }
         return count;
     }

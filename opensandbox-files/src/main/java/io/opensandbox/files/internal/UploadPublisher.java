@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
@@ -20,10 +21,17 @@ import org.jspecify.annotations.Nullable;
  * already read. So a chunk costs no thread hand-over in the common case, and memory stays bounded (the ready
  * chunks plus what the transport prefetches). Signals are delivered in order and never concurrently. The stream is
  * read once and closed at the end, on failure or on cancel.
+ *
+ * <p>Chunks the transport gives back ({@link #release(ByteBuffer)}, wired through
+ * {@link io.opensandbox.api.spi.RequestBody#withBufferRelease}) are filled again instead of allocating new ones, so
+ * an upload through a transport that releases its buffers reuses the same few chunks from start to end.
  */
 public final class UploadPublisher implements Flow.Publisher<ByteBuffer> {
     /** Chunks read ahead of demand at most. */
     static final int READY_MAX = 4;
+
+    /** Released chunks kept for reuse at most: the read-ahead plus what a transport holds, with room to spare. */
+    static final int FREE_MAX = 16;
 
     private static final int LOW_WATER = READY_MAX / 2;
 
@@ -31,6 +39,7 @@ public final class UploadPublisher implements Flow.Publisher<ByteBuffer> {
     private final int chunkSize;
     private final Executor executor;
     private final AtomicBoolean subscribed = new AtomicBoolean();
+    private final ArrayBlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(FREE_MAX);
 
     /**
      * Creates the publisher.
@@ -65,6 +74,18 @@ public final class UploadPublisher implements Flow.Publisher<ByteBuffer> {
         } catch (RejectedExecutionException e) {
             pump.fail(e);
             closeQuietly();
+        }
+    }
+
+    /**
+     * Takes back a chunk the transport will not touch again, to be filled with later bytes. Chunks of another size
+     * or kind, and chunks beyond {@link #FREE_MAX}, are left to the garbage collector.
+     *
+     * @param chunk a buffer this publisher delivered
+     */
+    public void release(ByteBuffer chunk) {
+        if (chunk.hasArray() && !chunk.isReadOnly() && chunk.arrayOffset() == 0 && chunk.capacity() == chunkSize) {
+            free.offer(chunk); // when full, the chunk is left to the garbage collector
         }
     }
 
@@ -108,12 +129,16 @@ public final class UploadPublisher implements Flow.Publisher<ByteBuffer> {
                     } finally {
                         lock.unlock();
                     }
-                    byte[] chunk = new byte[chunkSize];
-                    int n = input.readNBytes(chunk, 0, chunkSize);
+                    ByteBuffer chunk = free.poll();
+                    if (chunk == null) {
+                        chunk = ByteBuffer.wrap(new byte[chunkSize]);
+                    }
+                    int n = input.readNBytes(chunk.array(), 0, chunkSize);
+                    chunk.clear().limit(n);
                     lock.lock();
                     try {
                         if (n > 0) {
-                            ready.add(ByteBuffer.wrap(chunk, 0, n));
+                            ready.add(chunk);
                         }
                         if (n < chunkSize) {
                             eof = true;

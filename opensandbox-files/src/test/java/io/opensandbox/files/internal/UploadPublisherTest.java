@@ -8,8 +8,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,7 +34,7 @@ class UploadPublisherTest {
     }
 
     /** Collects every buffer, asking for one at a time from the thread that got the last one. */
-    private static final class Collector implements Flow.Subscriber<ByteBuffer> {
+    private static class Collector implements Flow.Subscriber<ByteBuffer> {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final CompletableFuture<Void> done = new CompletableFuture<>();
         final List<Integer> sizes = new ArrayList<>();
@@ -89,6 +92,34 @@ class UploadPublisherTest {
                 .allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(64 * 1024));
         assertThat(collector.overlapped).isFalse();
         assertThat(closed).isTrue();
+    }
+
+    @Test
+    void releasedChunks_areFilledAgain_soAFewArraysCarryTheWholeStream() throws Exception {
+        byte[] content = new byte[2_000_000];
+        new Random(11).nextBytes(content);
+        UploadPublisher publisher = new UploadPublisher(new ByteArrayInputStream(content), 16 * 1024, WORKERS);
+        Set<byte[]> arrays = Collections.newSetFromMap(new IdentityHashMap<>());
+        Collector collector = new Collector() {
+            @Override
+            public synchronized void onNext(ByteBuffer item) {
+                arrays.add(item.array());
+                super.onNext(item);
+                item.put(0, (byte) 0x5a); // the transport is done with it: scribbling must not reach the output
+                publisher.release(item);
+            }
+        };
+        publisher.release(ByteBuffer.allocate(100)); // not one of its chunks: ignored
+
+        publisher.subscribe(collector);
+
+        collector.done.get(10, TimeUnit.SECONDS);
+        assertThat(collector.bytes.toByteArray()).isEqualTo(content);
+        assertThat(collector.sizes)
+                .hasSize(123)
+                .allSatisfy(size -> assertThat(size).isPositive());
+        // the read-ahead, the chunk being filled and the one out: far fewer than the 123 chunks sent
+        assertThat(arrays).hasSizeLessThanOrEqualTo(UploadPublisher.READY_MAX + 2);
     }
 
     @Test
