@@ -13,9 +13,11 @@ import io.opensandbox.files.WriteEntry;
 import io.opensandbox.files.WriteOptions;
 import io.opensandbox.transport.httpclient5.HttpClient5TransportProvider;
 import io.opensandbox.transport.jdk.JdkTransportProvider;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -32,18 +34,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleResponseConsumer;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
-import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.EntityDetails;
-import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpResponse;
-import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.InputStreamEntity;
 import org.apache.hc.core5.http.nio.AsyncEntityProducer;
-import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
-import org.apache.hc.core5.http.nio.CapacityChannel;
 import org.apache.hc.core5.http.nio.DataStreamChannel;
 import org.apache.hc.core5.http.nio.entity.AbstractBinAsyncEntityConsumer;
 import org.apache.hc.core5.http.nio.support.AbstractAsyncResponseConsumer;
@@ -54,17 +57,23 @@ import org.apache.hc.core5.reactor.IOReactorConfig;
 
 /**
  * Moves a large file (default 2 GiB) each way through the files SDK (httpclient5 transport) and through plain
- * HttpClient 5 (async client, the same requests: a streamed multipart upload in execd's format and a streamed
- * download whose consumer discards the bytes), against {@link FilesLoopbackServer} on 127.0.0.1. Every transfer is
- * checked by CRC32. Prints time, throughput and peak heap per transfer; asserts nothing. Run it with
+ * HttpClient 5 doing the same requests (a streamed multipart upload in execd's format, a streamed download), against
+ * {@link FilesLoopbackServer} on 127.0.0.1. Plain HttpClient 5 runs two ways: the async client with the content
+ * produced and consumed on its I/O thread (the fastest it goes; the SDK may not run callers' code there), and the
+ * classic client reading an {@code InputStream} and writing an {@code OutputStream} on the calling thread (what
+ * the SDK's stream methods do for their callers). Every transfer is checked by CRC32. Prints time, throughput and peak heap per transfer; asserts nothing. Run it with
  * {@code -Xmx64m}: a client that buffered the file would fail with {@link OutOfMemoryError}.
  *
  * <p>Arguments: size in MiB (default 2048), rounds (default 1), and optionally a part of the case names to run
- * (for example {@code download}). A 256 MiB warm-up of every case runs first and is
- * not reported.
+ * (for example {@code download}). A warm-up of every case ({@value #WARM_UP_PASSES} passes of up to 512 MiB) runs
+ * first and is not reported; the rounds interleave the clients, and the ratios compare both the best and the median
+ * round of each, since single rounds on a shared 2-core machine vary by a third.
  */
 public final class FilesBenchmark {
     private static final String REMOTE = "/workspace/bench/data.bin";
+
+    /** Passes of every case over {@code min(size, 512 MiB)} before measuring. */
+    private static final int WARM_UP_PASSES = 4;
 
     private FilesBenchmark() {}
 
@@ -157,7 +166,7 @@ public final class FilesBenchmark {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         String only = args.length > 2 ? args[2] : "";
         long expectedCrc = Pattern.crc(size);
-        long warmSize = Math.min(size, 256L * 1024 * 1024);
+        long warmSize = Math.min(size, 512L * 1024 * 1024);
         long warmCrc = Pattern.crc(warmSize);
 
         try (FilesLoopbackServer server = new FilesLoopbackServer(size)) {
@@ -182,40 +191,37 @@ public final class FilesBenchmark {
                             .build())
                     .build();
             plain.start();
-            // the same client with the httpclient5 transport's response window, for the row that isolates its cost
-            CloseableHttpAsyncClient windowed = HttpAsyncClients.custom()
-                    .setIOReactorConfig(IOReactorConfig.custom()
-                            .setIoThreadCount(Math.min(2, Runtime.getRuntime().availableProcessors()))
-                            .setTcpNoDelay(true)
-                            .build())
-                    .setHttp1Config(Http1Config.custom()
-                            .setInitialWindowSize(WindowedConsumer.WINDOW)
-                            .build())
+            CloseableHttpClient classic = HttpClients.custom()
+                    .setConnectionManager(
+                            PoolingHttpClientConnectionManagerBuilder.create().build())
                     .build();
-            windowed.start();
             String url = "http://" + base;
             try {
                 List<String> names = List.of(
                         "upload/sdk",
                         "upload/plain",
                         "upload/plain-fresh-buffers",
+                        "upload/plain-classic",
                         "download/sdk-outputstream",
                         "download/sdk-inputstream",
                         "download/plain",
-                        "download/plain-64k-window");
+                        "download/plain-classic");
                 List<Transfer> cases = List.of(
                         (n, crc) -> sdkUpload(files, server, n, crc),
                         (n, crc) -> plainUpload(plain, url, server, n, crc, false),
                         (n, crc) -> plainUpload(plain, url, server, n, crc, true),
+                        (n, crc) -> classicUpload(classic, url, server, n, crc),
                         (n, crc) -> sdkDownload(files, n, crc),
                         (n, crc) -> sdkDownloadStream(files, n, crc),
                         (n, crc) -> plainDownload(plain, url, n, crc),
-                        (n, crc) -> windowedDownload(windowed, url, n, crc));
-                // warm-up: the JIT, the connection pools
+                        (n, crc) -> classicDownload(classic, url, n, crc));
+                // warm-up: the JIT (a few hundred MiB leave the copy loops half compiled), the connection pools
                 server.setDownloadSize(warmSize);
-                for (int i = 0; i < cases.size(); i++) {
-                    if (names.get(i).contains(only) && !cases.get(i).run(warmSize, warmCrc)) {
-                        throw new IllegalStateException("checksum mismatch in the warm-up of " + names.get(i));
+                for (int pass = 0; pass < WARM_UP_PASSES; pass++) {
+                    for (int i = 0; i < cases.size(); i++) {
+                        if (names.get(i).contains(only) && !cases.get(i).run(warmSize, warmCrc)) {
+                            throw new IllegalStateException("checksum mismatch in the warm-up of " + names.get(i));
+                        }
                     }
                 }
                 server.setDownloadSize(size);
@@ -239,7 +245,7 @@ public final class FilesBenchmark {
                 print(results, size, expectedCrc, warmCrc, args);
             } finally {
                 plain.close(CloseMode.GRACEFUL);
-                windowed.close(CloseMode.GRACEFUL);
+                classic.close(CloseMode.GRACEFUL);
                 transport.close();
             }
         }
@@ -293,15 +299,8 @@ public final class FilesBenchmark {
             throws Exception {
         server.resetUpload();
         String boundary = "PlainBoundary" + Long.toHexString(new Random().nextLong());
-        String metadata = "{\"path\":\"" + REMOTE + "\"}";
-        byte[] head = ("--" + boundary + "\r\n"
-                        + "Content-Disposition: form-data; name=\"metadata\"; filename=\"metadata\"\r\n"
-                        + "Content-Type: application/json\r\n\r\n" + metadata + "\r\n"
-                        + "--" + boundary + "\r\n"
-                        + "Content-Disposition: form-data; name=\"file\"; filename=\"data.bin\"\r\n"
-                        + "Content-Type: application/octet-stream\r\n\r\n")
-                .getBytes(StandardCharsets.UTF_8);
-        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] head = multipartHead(boundary);
+        byte[] tail = multipartTail(boundary);
         MultipartProducer body = new MultipartProducer(head, Pattern.stream(size), size, tail, boundary, fresh);
         SimpleHttpResponse response = client.execute(
                         AsyncRequestBuilder.post(url + "/files/upload")
@@ -316,6 +315,22 @@ public final class FilesBenchmark {
         return server.lastUploadBytes() == size && server.lastUploadCrc() == expected;
     }
 
+    /** execd's multipart upload up to the file content: the metadata part (with a filename) and the file part head. */
+    private static byte[] multipartHead(String boundary) {
+        String metadata = "{\"path\":\"" + REMOTE + "\"}";
+        return ("--" + boundary + "\r\n"
+                        + "Content-Disposition: form-data; name=\"metadata\"; filename=\"metadata\"\r\n"
+                        + "Content-Type: application/json\r\n\r\n" + metadata + "\r\n"
+                        + "--" + boundary + "\r\n"
+                        + "Content-Disposition: form-data; name=\"file\"; filename=\"data.bin\"\r\n"
+                        + "Content-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] multipartTail(String boundary) {
+        return ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+    }
+
     private static boolean plainDownload(CloseableHttpAsyncClient client, String url, long size, long expected)
             throws Exception {
         long[] result = client.execute(
@@ -327,86 +342,48 @@ public final class FilesBenchmark {
         return result[0] == size && result[1] == expected;
     }
 
-    private static boolean windowedDownload(CloseableHttpAsyncClient client, String url, long size, long expected)
-            throws Exception {
-        long[] result = client.execute(
-                        AsyncRequestBuilder.get(url + "/files/download?path=%2Fworkspace%2Fbench%2Fdata.bin")
-                                .build(),
-                        new WindowedConsumer(),
-                        null)
-                .get(10, TimeUnit.MINUTES);
-        return result[0] == size && result[1] == expected;
+    /**
+     * The classic (blocking) client: the multipart body is written from the calling thread, straight from the
+     * content stream into the connection, as a user of HttpClient 5 uploading an {@code InputStream} would do it.
+     */
+    private static boolean classicUpload(
+            CloseableHttpClient client, String url, FilesLoopbackServer server, long size, long expected)
+            throws IOException {
+        server.resetUpload();
+        String boundary = "ClassicBoundary" + Long.toHexString(new Random().nextLong());
+        byte[] head = multipartHead(boundary);
+        byte[] tail = multipartTail(boundary);
+        InputStream body = new SequenceInputStream(
+                new ByteArrayInputStream(head),
+                new SequenceInputStream(Pattern.stream(size), new ByteArrayInputStream(tail)));
+        HttpPost post = new HttpPost(url + "/files/upload");
+        post.setEntity(new InputStreamEntity(
+                body,
+                head.length + size + tail.length,
+                ContentType.parse("multipart/form-data; boundary=" + boundary)));
+        int status = client.execute(post, response -> {
+            EntityUtils.consume(response.getEntity());
+            return response.getCode();
+        });
+        if (status != 200) {
+            throw new IllegalStateException("upload answered " + status);
+        }
+        return server.lastUploadBytes() == size && server.lastUploadCrc() == expected;
     }
 
     /**
-     * Plain HttpClient 5 consuming a body the way the httpclient5 transport's response consumer does, but on the
-     * I/O thread with no hand-over: a 64 KiB input window reopened by 32 KiB grants (each grant is a
-     * {@code CapacityChannel.update}, which in HttpCore 5.4 wakes the selector), and a copy of every chunk into a
-     * newly allocated buffer. Shows what those two choices cost by themselves.
+     * The classic (blocking) client writing the body to an {@code OutputStream} on the calling thread, as a user of
+     * HttpClient 5 downloading to a stream would do it.
      */
-    private static final class WindowedConsumer implements AsyncResponseConsumer<long[]> {
-        static final int WINDOW = 64 * 1024;
-
-        private final CRC32 crc = new CRC32();
-        private long count;
-        private int window = WINDOW;
-        private CapacityChannel capacity;
-        private FutureCallback<long[]> callback;
-
-        @Override
-        public void consumeResponse(
-                HttpResponse response, EntityDetails entity, HttpContext context, FutureCallback<long[]> result) {
-            if (response.getCode() != 200) {
-                result.failed(new IllegalStateException("download answered " + response.getCode()));
-                return;
-            }
-            callback = result;
-            if (entity == null) {
-                result.completed(new long[] {0, 0});
-            }
-        }
-
-        @Override
-        public void informationResponse(HttpResponse response, HttpContext context) {}
-
-        @Override
-        public void updateCapacity(CapacityChannel channel) throws IOException {
-            capacity = channel;
-            window = Math.min(window, 0);
-            int grant = WINDOW - window;
-            window += grant;
-            channel.update(grant);
-        }
-
-        @Override
-        public void consume(ByteBuffer src) throws IOException {
-            int n = src.remaining();
-            ByteBuffer copy = ByteBuffer.allocate(n);
-            copy.put(src).flip();
-            crc.update(copy);
-            count += n;
-            window -= n;
-            if (window <= WINDOW / 2 && capacity != null) {
-                int grant = WINDOW - window;
-                window += grant;
-                capacity.update(grant);
-            }
-        }
-
-        @Override
-        public void streamEnd(List<? extends Header> trailers) {
-            callback.completed(new long[] {count, crc.getValue()});
-        }
-
-        @Override
-        public void failed(Exception cause) {
-            if (callback != null) {
-                callback.failed(cause);
-            }
-        }
-
-        @Override
-        public void releaseResources() {}
+    private static boolean classicDownload(CloseableHttpClient client, String url, long size, long expected)
+            throws IOException {
+        Discard out = new Discard();
+        int status =
+                client.execute(new HttpGet(url + "/files/download?path=%2Fworkspace%2Fbench%2Fdata.bin"), response -> {
+                    response.getEntity().writeTo(out);
+                    return response.getCode();
+                });
+        return status == 200 && out.count == size && out.crc.getValue() == expected;
     }
 
     /** A streamed multipart body: head bytes, then the content stream in 128 KiB chunks, then the tail. */
@@ -608,17 +585,24 @@ public final class FilesBenchmark {
                     r.peakHeap / 1048576.0,
                     r.ok ? "match" : "MISMATCH");
         }
-        System.out.printf(
-                Locale.ROOT,
-                "%nratios (SDK / plain HttpClient 5, best of the rounds; NaN for a case not run): upload %.2f,"
-                        + " download (OutputStream) %.2f, download (InputStream) %.2f;"
-                        + " plain with a fresh buffer per upload chunk / plain: %.2f;"
-                        + " plain with the transport's 64 KiB window / plain: %.2f%n",
-                best(results, "upload", "sdk") / best(results, "upload", "plain"),
-                best(results, "download", "sdk-outputstream") / best(results, "download", "plain"),
-                best(results, "download", "sdk-inputstream") / best(results, "download", "plain"),
-                best(results, "upload", "plain-fresh-buffers") / best(results, "upload", "plain"),
-                best(results, "download", "plain-64k-window") / best(results, "download", "plain"));
+        for (String statistic : List.of("best", "median")) {
+            boolean median = statistic.equals("median");
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s%s round, SDK / plain HttpClient 5 async (NaN for a case not run): upload %.2f,"
+                            + " download (OutputStream) %.2f, download (InputStream) %.2f;"
+                            + " SDK / plain classic client: upload %.2f, download (OutputStream) %.2f;"
+                            + " plain with a fresh buffer per upload chunk / plain: %.2f%n",
+                    median ? "" : System.lineSeparator(),
+                    statistic,
+                    rate(results, "upload", "sdk", median) / rate(results, "upload", "plain", median),
+                    rate(results, "download", "sdk-outputstream", median) / rate(results, "download", "plain", median),
+                    rate(results, "download", "sdk-inputstream", median) / rate(results, "download", "plain", median),
+                    rate(results, "upload", "sdk", median) / rate(results, "upload", "plain-classic", median),
+                    rate(results, "download", "sdk-outputstream", median)
+                            / rate(results, "download", "plain-classic", median),
+                    rate(results, "upload", "plain-fresh-buffers", median) / rate(results, "upload", "plain", median));
+        }
         System.out.printf(
                 Locale.ROOT,
                 "expected CRC32 %08x (warm-up %08x); cpu s = CPU time of the whole process"
@@ -627,14 +611,21 @@ public final class FilesBenchmark {
                 warmCrc);
     }
 
-    private static double best(List<Result> results, String direction, String client) {
-        double best = 0;
-        for (Result r : results) {
-            if (r.direction.equals(direction) && r.client.equals(client)) {
-                best = Math.max(best, (r.bytes / 1048576.0) / (r.nanos / 1e9));
-            }
+    /** The best or the median throughput of a case over the rounds, in MiB/s; NaN when it did not run. */
+    private static double rate(List<Result> results, String direction, String client, boolean median) {
+        double[] rates = results.stream()
+                .filter(r -> r.direction.equals(direction) && r.client.equals(client))
+                .mapToDouble(r -> (r.bytes / 1048576.0) / (r.nanos / 1e9))
+                .sorted()
+                .toArray();
+        if (rates.length == 0) {
+            return Double.NaN;
         }
-        return best;
+        if (!median) {
+            return rates[rates.length - 1];
+        }
+        int middle = rates.length / 2;
+        return rates.length % 2 == 1 ? rates[middle] : (rates[middle - 1] + rates[middle]) / 2;
     }
 
     /** A handle on the loopback server, standing in for a sandbox. */
