@@ -566,20 +566,11 @@ public final class SandboxFiles {
                 if (buffer == null) {
                     return count;
                 }
-                int n = buffer.remaining();
                 try {
-                    if (buffer.hasArray()) {
-                        out.write(buffer.array(), buffer.arrayOffset() + buffer.position(), n);
-                    } else {
-                        byte[] copy = new byte[n];
-                        buffer.get(copy);
-                        out.write(copy);
-                    }
+                    count += stream.writeTo(buffer, out);
                 } catch (IOException e) {
                     throw localFailure("writing to the output stream", e);
                 }
-                stream.release(buffer);
-                count += n;
             }
         }
     }

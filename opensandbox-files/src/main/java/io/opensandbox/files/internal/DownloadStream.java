@@ -218,22 +218,35 @@ public final class DownloadStream extends InputStream {
     public long transferTo(OutputStream out) throws IOException {
         long count = 0;
         for (ByteBuffer buffer = nextBuffer(); buffer != null; buffer = nextBuffer()) {
-            int n = buffer.remaining();
-            if (buffer.hasArray()) {
-                out.write(buffer.array(), buffer.arrayOffset() + buffer.position(), n);
-            } else {
-                byte[] copy = scratch;
-                if (copy == null || copy.length < n) {
-                    copy = new byte[Math.max(n, 64 * 1024)];
-                    scratch = copy;
-                }
-                buffer.get(copy, 0, n);
-                out.write(copy, 0, n);
-            }
-            release(buffer);
-            count += n;
+            count += writeTo(buffer, out);
         }
         return count;
+    }
+
+    /**
+     * Writes a buffer from {@link #nextBuffer()} to a stream (through one reused array when the buffer has none of
+     * its own, as read-only buffers do) and gives it back for reuse.
+     *
+     * @param buffer the buffer, released afterwards
+     * @param out the stream
+     * @return the number of bytes written
+     * @throws IOException if the stream failed
+     */
+    public int writeTo(ByteBuffer buffer, OutputStream out) throws IOException {
+        int n = buffer.remaining();
+        if (buffer.hasArray()) {
+            out.write(buffer.array(), buffer.arrayOffset() + buffer.position(), n);
+        } else {
+            byte[] copy = scratch;
+            if (copy == null || copy.length < n) {
+                copy = new byte[Math.max(n, 64 * 1024)];
+                scratch = copy;
+            }
+            buffer.get(copy, 0, n);
+            out.write(copy, 0, n);
+        }
+        release(buffer);
+        return n;
     }
 
     /**
