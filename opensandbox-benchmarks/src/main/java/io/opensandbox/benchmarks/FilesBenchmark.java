@@ -30,6 +30,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
@@ -205,6 +209,7 @@ public final class FilesBenchmark {
                         "download/sdk-outputstream",
                         "download/sdk-inputstream",
                         "download/plain",
+                        "download/plain-handoff",
                         "download/plain-classic");
                 List<Transfer> cases = List.of(
                         (n, crc) -> sdkUpload(files, server, n, crc),
@@ -214,6 +219,7 @@ public final class FilesBenchmark {
                         (n, crc) -> sdkDownload(files, n, crc),
                         (n, crc) -> sdkDownloadStream(files, n, crc),
                         (n, crc) -> plainDownload(plain, url, n, crc),
+                        (n, crc) -> handoffDownload(plain, url, n, crc),
                         (n, crc) -> classicDownload(classic, url, n, crc));
                 // warm-up: the JIT (a few hundred MiB leave the copy loops half compiled), the connection pools
                 server.setDownloadSize(warmSize);
@@ -340,6 +346,73 @@ public final class FilesBenchmark {
                         null)
                 .get(10, TimeUnit.MINUTES);
         return result[0] == size && result[1] == expected;
+    }
+
+    /**
+     * The async client handing the body to the calling thread the plain way, as the SDK's stream methods must: the
+     * I/O thread copies each read into a buffer from a pool of 256 (allocating when the pool is empty) and puts it
+     * on a {@link LinkedBlockingQueue}; the calling thread checksums it and returns it to the pool. No backpressure
+     * and no timeouts, so it does less than the SDK.
+     */
+    private static boolean handoffDownload(CloseableHttpAsyncClient client, String url, long size, long expected)
+            throws Exception {
+        BlockingQueue<ByteBuffer> ready = new LinkedBlockingQueue<>();
+        BlockingQueue<ByteBuffer> pool = new ArrayBlockingQueue<>(256);
+        ByteBuffer end = ByteBuffer.allocate(0);
+        Future<long[]> done = client.execute(
+                AsyncRequestBuilder.get(url + "/files/download?path=%2Fworkspace%2Fbench%2Fdata.bin")
+                        .build(),
+                new AbstractAsyncResponseConsumer<long[], long[]>(new AbstractBinAsyncEntityConsumer<long[]>() {
+                    @Override
+                    protected void streamStart(ContentType contentType) {}
+
+                    @Override
+                    protected int capacityIncrement() {
+                        return Integer.MAX_VALUE;
+                    }
+
+                    @Override
+                    protected void data(ByteBuffer src, boolean endOfStream) {
+                        if (src.hasRemaining()) {
+                            ByteBuffer copy = pool.poll();
+                            if (copy == null || copy.capacity() < src.remaining()) {
+                                copy = ByteBuffer.allocate(Math.max(32 * 1024, src.remaining()));
+                            }
+                            copy.clear();
+                            copy.put(src).flip();
+                            ready.add(copy);
+                        }
+                        if (endOfStream) {
+                            ready.add(end);
+                        }
+                    }
+
+                    @Override
+                    protected long[] generateContent() {
+                        return new long[0];
+                    }
+
+                    @Override
+                    public void releaseResources() {}
+                }) {
+                    @Override
+                    protected long[] buildResult(HttpResponse response, long[] entity, ContentType contentType) {
+                        return entity;
+                    }
+
+                    @Override
+                    public void informationResponse(HttpResponse response, HttpContext context) {}
+                },
+                null);
+        CRC32 crc = new CRC32();
+        long count = 0;
+        for (ByteBuffer buffer = ready.take(); buffer != end; buffer = ready.take()) {
+            count += buffer.remaining();
+            crc.update(buffer);
+            pool.offer(buffer); // a full pool leaves the buffer to the garbage collector
+        }
+        done.get(1, TimeUnit.MINUTES);
+        return count == size && crc.getValue() == expected;
     }
 
     /**
@@ -592,6 +665,7 @@ public final class FilesBenchmark {
                     "%s%s round, SDK / plain HttpClient 5 async (NaN for a case not run): upload %.2f,"
                             + " download (OutputStream) %.2f, download (InputStream) %.2f;"
                             + " SDK / plain classic client: upload %.2f, download (OutputStream) %.2f;"
+                            + " SDK download (OutputStream) / plain async with a queue to the caller: %.2f;"
                             + " plain with a fresh buffer per upload chunk / plain: %.2f%n",
                     median ? "" : System.lineSeparator(),
                     statistic,
@@ -601,6 +675,8 @@ public final class FilesBenchmark {
                     rate(results, "upload", "sdk", median) / rate(results, "upload", "plain-classic", median),
                     rate(results, "download", "sdk-outputstream", median)
                             / rate(results, "download", "plain-classic", median),
+                    rate(results, "download", "sdk-outputstream", median)
+                            / rate(results, "download", "plain-handoff", median),
                     rate(results, "upload", "plain-fresh-buffers", median) / rate(results, "upload", "plain", median));
         }
         System.out.printf(
