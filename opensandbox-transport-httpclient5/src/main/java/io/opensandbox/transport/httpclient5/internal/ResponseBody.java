@@ -36,6 +36,14 @@ import org.slf4j.LoggerFactory;
  * ({@link io.opensandbox.api.spi.TransportResponse#releaseBuffer(ByteBuffer)}) is filled again, so a long download
  * reuses the same few buffers. Signals are delivered in order and never concurrently (a work-in-progress counter
  * serialises the drain loop).
+ *
+ * <p>The window is a bound on what HttpClient asks the kernel for, not on what it hands over: HttpCore 5's HTTP/1.1
+ * input loop ({@code AbstractHttp1StreamDuplexer.onInput}, checked in 5.4.4) keeps decoding while its session buffer
+ * has data and refills that buffer from the socket as it goes, looking at the window only between input events.
+ * When the server writes faster than the subscriber reads, the queue can therefore grow past the window by what the
+ * kernel had buffered for the connection (up to {@code net.ipv4.tcp_rmem}'s maximum): 1.4 to 2.9 MiB per stream
+ * with 200 lagging command streams on loopback. Capping {@code SO_RCVBUF} would bound it but also the throughput
+ * of every download over a long round trip, so it is left to the kernel.
  */
 final class ResponseBody implements AsyncResponseConsumer<Void>, Flow.Publisher<ByteBuffer>, Flow.Subscription {
     /** The input window HttpClient starts each response with, and the most this consumer opens it to. */
