@@ -25,6 +25,7 @@ final class Readiness {
     private final long deadline;
     private int attempts;
     private @Nullable String lastError;
+    private @Nullable Throwable lastFailure;
 
     private Readiness(Sandbox sandbox, Duration timeout, Duration interval, @Nullable HealthCheck check) {
         this.sandbox = sandbox;
@@ -45,8 +46,10 @@ final class Readiness {
                     if (failure != null) {
                         Throwable cause = ErrorMapper.unwrap(failure);
                         lastError = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+                        lastFailure = cause;
                     } else if (!ready) {
                         lastError = "health check returned false";
+                        lastFailure = null;
                     }
                     return failure == null && ready;
                 })
@@ -116,6 +119,6 @@ final class Readiness {
                         + "); last error: " + lastError + ". If the endpoint is not reachable from this machine,"
                         + " try ConnectionConfig.builder().useServerProxy(true), or set the server's [docker]"
                         + " host_ip; raise readyTimeout if the image is slow to start.",
-                null);
+                lastFailure);
     }
 }

@@ -1,16 +1,21 @@
 package io.opensandbox.lifecycle;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.opensandbox.lifecycle.WireTestSupport.API_KEY;
 import static io.opensandbox.lifecycle.WireTestSupport.config;
 import static io.opensandbox.lifecycle.WireTestSupport.sandboxJson;
@@ -19,18 +24,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.opensandbox.api.AuthenticationException;
 import io.opensandbox.api.ConflictException;
 import io.opensandbox.api.InvalidArgumentException;
 import io.opensandbox.api.RateLimitedException;
 import io.opensandbox.api.SandboxApiException;
 import io.opensandbox.api.SandboxException;
+import io.opensandbox.api.testing.SpecSchemas;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -253,5 +263,178 @@ class SandboxManagerWireTest {
                 .contains("OPEN-SANDBOX-API-KEY=<redacted>")
                 .contains("rq-7")
                 .doesNotContain(API_KEY);
+    }
+    /** The only request the server saw. */
+    private static LoggedRequest onlyRequest() {
+        assertThat(server.getAllServeEvents()).hasSize(1);
+        return server.getAllServeEvents().get(0).getRequest();
+    }
+
+    @Test
+    void patchSandboxMetadata_sendsAMergePatchTheSpecAcceptsAndReturnsTheSandboxAfterwards() {
+        String after = "{\"id\":\"m-1\",\"image\":{\"uri\":\"python:3.12\"},\"status\":{\"state\":\"Running\"},"
+                + "\"metadata\":{\"team\":\"b\",\"owner\":\"me\"},\"entrypoint\":[\"tail\",\"-f\",\"/dev/null\"],"
+                + "\"expiresAt\":\"2026-11-27T07:10:00Z\",\"createdAt\":\"2026-11-27T07:00:00Z\"}";
+        assertThat(SpecSchemas.violations("sandbox-lifecycle.yml", "Sandbox", after.getBytes(StandardCharsets.UTF_8)))
+                .isEmpty();
+        server.stubFor(patch(urlPathEqualTo("/v1/sandboxes/m-1/metadata")).willReturn(okJson(after)));
+        Map<String, String> changes = new LinkedHashMap<>();
+        changes.put("team", "b");
+        changes.put("owner", "me");
+        changes.put("obsolete", null);
+
+        SandboxInfo info;
+        try (SandboxManager manager = SandboxManager.create(config(server))) {
+            info = manager.patchSandboxMetadata("m-1", changes);
+        }
+
+        assertThat(info.id()).isEqualTo("m-1");
+        assertThat(info.state()).isEqualTo(SandboxState.RUNNING);
+        assertThat(info.metadata()).containsExactlyInAnyOrderEntriesOf(Map.of("team", "b", "owner", "me"));
+        assertThat(info.image()).contains("python:3.12");
+        assertThat(info.expiresAt()).contains(Instant.parse("2026-11-27T07:10:00Z"));
+        LoggedRequest request = onlyRequest();
+        assertThat(request.getMethod().getName()).isEqualTo("PATCH");
+        assertThat(request.getUrl()).isEqualTo("/v1/sandboxes/m-1/metadata");
+        server.verify(patchRequestedFor(urlEqualTo("/v1/sandboxes/m-1/metadata"))
+                .withHeader("OPEN-SANDBOX-API-KEY", equalTo(API_KEY))
+                .withHeader("Accept", equalTo("application/json"))
+                .withHeader("Content-Type", equalTo("application/json"))
+                .withRequestBody(equalToJson("{\"team\":\"b\",\"owner\":\"me\",\"obsolete\":null}")));
+        assertThat(request.getBodyAsString()).contains("\"obsolete\":null");
+        assertThat(SpecSchemas.violations("sandbox-lifecycle.yml", "PatchSandboxMetadataRequest", request.getBody()))
+                .isEmpty();
+    }
+
+    @Test
+    void patchSandboxMetadata_withNoChanges_sendsAnEmptyObject() {
+        server.stubFor(
+                patch(urlPathEqualTo("/v1/sandboxes/m-2/metadata")).willReturn(okJson(sandboxJson("m-2", "Paused"))));
+
+        try (SandboxManager manager = SandboxManager.create(config(server))) {
+            assertThat(manager.patchSandboxMetadata("m-2", Map.of()).metadata()).containsEntry("team", "a");
+        }
+
+        LoggedRequest request = onlyRequest();
+        assertThat(request.getBodyAsString()).isEqualTo("{}");
+        assertThat(SpecSchemas.violations("sandbox-lifecycle.yml", "PatchSandboxMetadataRequest", request.getBody()))
+                .isEmpty();
+    }
+
+    @Test
+    void patchSandboxMetadata_refusesReservedAndBlankKeysBeforeAnyRequest_andMapsServerErrors() {
+        server.stubFor(patch(urlPathEqualTo("/v1/sandboxes/m-3/metadata"))
+                .willReturn(aResponse()
+                        .withStatus(404)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"code\":\"SANDBOX::NOT_FOUND\",\"message\":\"sandbox m-3 not found\"}")));
+
+        try (SandboxManager manager = SandboxManager.create(config(server))) {
+            assertThatThrownBy(() -> manager.patchSandboxMetadata("m-3", Map.of("opensandbox.io/owner", "x")))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("reserved prefix");
+            assertThatThrownBy(() -> manager.patchSandboxMetadata("m-3", Map.of(" ", "x")))
+                    .isInstanceOf(InvalidArgumentException.class);
+            assertThatThrownBy(() -> manager.patchSandboxMetadata(" ", Map.of("a", "b")))
+                    .isInstanceOf(InvalidArgumentException.class);
+            assertThat(server.getAllServeEvents()).isEmpty();
+
+            assertThatThrownBy(() -> manager.patchSandboxMetadata("m-3", Map.of("a", "b")))
+                    .isInstanceOfSatisfying(
+                            io.opensandbox.api.NotFoundException.class,
+                            e -> assertThat(e.error().code()).isEqualTo("SANDBOX::NOT_FOUND"));
+        }
+    }
+
+    @Test
+    void getDiagnosticLogs_sendsTheScopeAndMapsAnInlineDescriptor() {
+        String inline = "{\"sandboxId\":\"d-1\",\"kind\":\"logs\",\"scope\":\"container\",\"delivery\":\"inline\","
+                + "\"contentType\":\"text/plain; charset=utf-8\",\"content\":\"execd started\\nready\\n\","
+                + "\"contentLength\":20,\"truncated\":true,\"warnings\":[\"older lines dropped\"]}";
+        assertThat(SpecSchemas.violations(
+                        "diagnostic-api.yml", "DiagnosticContentResponse", inline.getBytes(StandardCharsets.UTF_8)))
+                .isEmpty();
+        server.stubFor(get(urlPathEqualTo("/v1/sandboxes/d-1/diagnostics/logs")).willReturn(okJson(inline)));
+
+        DiagnosticContent logs;
+        try (SandboxManager manager = SandboxManager.create(config(server))) {
+            logs = manager.getDiagnosticLogs("d-1", " container ");
+        }
+
+        assertThat(logs.sandboxId()).isEqualTo("d-1");
+        assertThat(logs.kind()).isEqualTo("logs");
+        assertThat(logs.scope()).isEqualTo("container");
+        assertThat(logs.delivery()).isEqualTo("inline");
+        assertThat(logs.contentType()).isEqualTo("text/plain; charset=utf-8");
+        assertThat(logs.content()).contains("execd started\nready\n");
+        assertThat(logs.contentUrl()).isEmpty();
+        assertThat(logs.contentLength()).hasValue(20);
+        assertThat(logs.urlExpiresAt()).isNull();
+        assertThat(logs.truncated()).isTrue();
+        assertThat(logs.warnings()).containsExactly("older lines dropped");
+        LoggedRequest request = onlyRequest();
+        assertThat(request.getMethod().getName()).isEqualTo("GET");
+        assertThat(request.getUrl()).isEqualTo("/v1/sandboxes/d-1/diagnostics/logs?scope=container");
+        assertThat(request.getBody()).isEmpty();
+        server.verify(getRequestedFor(urlEqualTo("/v1/sandboxes/d-1/diagnostics/logs?scope=container"))
+                .withHeader("OPEN-SANDBOX-API-KEY", equalTo(API_KEY))
+                .withHeader("Accept", equalTo("application/json"))
+                .withHeader("Content-Type", absent()));
+    }
+
+    @Test
+    void getDiagnosticEvents_encodesTheScopeAndMapsAUrlDescriptor() {
+        String byUrl = "{\"sandboxId\":\"d/2\",\"kind\":\"events\",\"scope\":\"net work&all\",\"delivery\":\"url\","
+                + "\"contentType\":\"text/plain; charset=utf-8\",\"contentUrl\":\"https://example.com/d/events.txt\","
+                + "\"contentLength\":10485760,\"expiresAt\":\"2026-04-14T10:30:00Z\",\"truncated\":false}";
+        assertThat(SpecSchemas.violations(
+                        "diagnostic-api.yml", "DiagnosticContentResponse", byUrl.getBytes(StandardCharsets.UTF_8)))
+                .isEmpty();
+        server.stubFor(
+                get(urlPathMatching("/v1/sandboxes/.*/diagnostics/events")).willReturn(okJson(byUrl)));
+
+        DiagnosticContent events;
+        try (SandboxManager manager = SandboxManager.create(config(server))) {
+            events = manager.getDiagnosticEvents("d/2", "net work&all");
+        }
+
+        assertThat(events.kind()).isEqualTo("events");
+        assertThat(events.delivery()).isEqualTo("url");
+        assertThat(events.content()).isEmpty();
+        assertThat(events.contentUrl()).contains("https://example.com/d/events.txt");
+        assertThat(events.contentLength()).hasValue(10_485_760L);
+        assertThat(events.urlExpiresAt()).isEqualTo(Instant.parse("2026-04-14T10:30:00Z"));
+        assertThat(events.truncated()).isFalse();
+        assertThat(events.warnings()).isEmpty();
+        LoggedRequest request = onlyRequest();
+        assertThat(request.getMethod().getName()).isEqualTo("GET");
+        assertThat(request.getUrl()).isEqualTo("/v1/sandboxes/d%2F2/diagnostics/events?scope=net%20work%26all");
+        assertThat(request.queryParameter("scope").firstValue()).isEqualTo("net work&all");
+        assertThat(request.getHeader("OPEN-SANDBOX-API-KEY")).isEqualTo(API_KEY);
+        assertThat(request.getHeader("Accept")).isEqualTo("application/json");
+    }
+
+    @Test
+    void diagnostics_needAScopeAndMapServerErrors() {
+        server.stubFor(get(urlPathEqualTo("/v1/sandboxes/d-3/diagnostics/logs"))
+                .willReturn(aResponse()
+                        .withStatus(501)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"code\":\"DIAGNOSTICS::NOT_IMPLEMENTED\",\"message\":\"no diagnostics here\"}")));
+
+        try (SandboxManager manager = SandboxManager.create(config(server))) {
+            assertThatThrownBy(() -> manager.getDiagnosticLogs("d-3", " "))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("scope is required");
+            assertThatThrownBy(() -> manager.getDiagnosticEvents("d-3", ""))
+                    .isInstanceOf(InvalidArgumentException.class);
+            assertThat(server.getAllServeEvents()).isEmpty();
+
+            assertThatThrownBy(() -> manager.getDiagnosticLogs("d-3", "all"))
+                    .isInstanceOfSatisfying(SandboxApiException.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(501);
+                        assertThat(e.error().code()).isEqualTo("DIAGNOSTICS::NOT_IMPLEMENTED");
+                    });
+        }
     }
 }

@@ -143,6 +143,80 @@ class SandboxWireTest {
     }
 
     @Test
+    void create_withAnOssfsVolume_sendsItsCredentialsInABodyTheSpecAccepts_andPrintsNoSecret() {
+        stubCreate("sb-oss");
+        stubExecd(server, "sb-oss");
+        String secret = "oss-secret-789";
+        Volume bucket = Volume.builder("models", "/models")
+                .subPath("team/a")
+                .readOnly(true)
+                .backend(new Volume.Ossfs(
+                        "my-bucket",
+                        "oss-cn-hangzhou.aliyuncs.com",
+                        "1.0",
+                        List.of("allow_other", "max_stat_cache_size=0"),
+                        "LTAI-key-id",
+                        secret))
+                .build();
+        ImageSpec image = ImageSpec.of("registry.example/app:1", "robot", "registry-password");
+
+        try (Sandbox sandbox = Sandbox.builder()
+                .image(image)
+                .volume(bucket)
+                .connectionConfig(config(server))
+                .create()) {
+            assertThat(sandbox.toString()).doesNotContain(secret, "registry-password", API_KEY, ENDPOINT_TOKEN);
+        }
+
+        byte[] body = requestsTo("/v1/sandboxes").get(0).getBody();
+        assertThat(SpecSchemas.violations("sandbox-lifecycle.yml", "CreateSandboxRequest", body))
+                .isEmpty();
+        server.verify(postRequestedFor(urlEqualTo("/v1/sandboxes"))
+                .withRequestBody(equalToJson(
+                        "{\"volumes\":[{\"name\":\"models\",\"mountPath\":\"/models\",\"readOnly\":true,"
+                                + "\"subPath\":\"team/a\",\"ossfs\":{\"bucket\":\"my-bucket\","
+                                + "\"endpoint\":\"oss-cn-hangzhou.aliyuncs.com\",\"version\":\"1.0\","
+                                + "\"options\":[\"allow_other\",\"max_stat_cache_size=0\"],"
+                                + "\"accessKeyId\":\"LTAI-key-id\",\"accessKeySecret\":\"" + secret + "\"}}]}",
+                        false,
+                        true)));
+        assertThat(bucket.toString())
+                .contains("my-bucket", "LTAI-key-id", "<redacted>")
+                .doesNotContain(secret);
+        assertThat(bucket.backend().toString()).doesNotContain(secret);
+        assertThat(image.toString()).contains("robot").doesNotContain("registry-password");
+        // the secret reaches the wire only in the create body: never in a URL or header
+        server.getAllServeEvents().forEach(event -> {
+            assertThat(event.getRequest().getUrl()).doesNotContain(secret);
+            assertThat(event.getRequest().getHeaders().all().toString()).doesNotContain(secret, "registry-password");
+        });
+    }
+
+    @Test
+    void create_withAnOssfsVolumeWithoutOptions_leavesOptionsOutAndStaysValid() {
+        stubCreate("sb-oss2");
+        stubExecd(server, "sb-oss2");
+
+        Sandbox.builder()
+                .image("python:3.12")
+                .volume(Volume.builder("data", "/data")
+                        .backend(new Volume.Ossfs("bkt", "oss.example", "2.0", List.of(), "id", "secret"))
+                        .build())
+                .skipHealthCheck(true)
+                .connectionConfig(config(server))
+                .create()
+                .close();
+
+        byte[] body = requestsTo("/v1/sandboxes").get(0).getBody();
+        assertThat(SpecSchemas.violations("sandbox-lifecycle.yml", "CreateSandboxRequest", body))
+                .isEmpty();
+        assertThat(new String(body, java.nio.charset.StandardCharsets.UTF_8))
+                .contains("\"ossfs\":{\"bucket\":\"bkt\",\"endpoint\":\"oss.example\",\"version\":\"2.0\","
+                        + "\"accessKeyId\":\"id\",\"accessKeySecret\":\"secret\"}")
+                .doesNotContain("options", "readOnly", "subPath", "host", "pvc");
+    }
+
+    @Test
     void create_withManualCleanup_sendsAnExplicitNullTimeout() {
         stubCreate("sb-3");
         stubExecd(server, "sb-3");
