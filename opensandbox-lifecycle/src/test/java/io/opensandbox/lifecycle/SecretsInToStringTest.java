@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.opensandbox.lifecycle.internal.Wire;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -86,5 +87,15 @@ class SecretsInToStringTest {
                             .toString())
                     .doesNotContain(API_KEY);
         }
+    }
+
+    @Test
+    void wireRecords_printNoSecret() {
+        Wire.ImageAuth auth = new Wire.ImageAuth("robot", REGISTRY_PASSWORD);
+        Wire.Ossfs ossfs = new Wire.Ossfs("bucket", "oss.example", null, List.of("ro"), "AKID", OSS_SECRET);
+
+        assertThat(auth.toString()).contains("robot").doesNotContain(REGISTRY_PASSWORD);
+        assertThat(ossfs.toString()).contains("bucket", "AKID").doesNotContain(OSS_SECRET);
+        assertThat(new Wire.ImageSpec("python:3.12", auth).toString()).doesNotContain(REGISTRY_PASSWORD);
     }
 }

@@ -31,8 +31,13 @@ public final class Wire {
     /** {@code ImageSpec}. */
     public record ImageSpec(String uri, @Nullable ImageAuth auth) {}
 
-    /** Registry credentials of an {@code ImageSpec}. */
-    public record ImageAuth(String username, String password) {}
+    /** Registry credentials of an {@code ImageSpec}; the password never appears in {@code toString()}. */
+    public record ImageAuth(String username, String password) {
+        @Override
+        public String toString() {
+            return "ImageAuth[username=" + username + ", password=***]";
+        }
+    }
 
     /** {@code PlatformSpec}. */
     public record PlatformSpec(String os, String arch) {}
@@ -69,14 +74,20 @@ public final class Wire {
             @Nullable String storage,
             @Nullable List<String> accessModes) {}
 
-    /** {@code OSSFS}. */
+    /** {@code OSSFS}; the access key secret never appears in {@code toString()}. */
     public record Ossfs(
             String bucket,
             String endpoint,
             @Nullable String version,
             @Nullable List<String> options,
             String accessKeyId,
-            String accessKeySecret) {}
+            String accessKeySecret) {
+        @Override
+        public String toString() {
+            return "Ossfs[bucket=" + bucket + ", endpoint=" + endpoint + ", version=" + version + ", options=" + options
+                    + ", accessKeyId=" + accessKeyId + ", accessKeySecret=***]";
+        }
+    }
 
     /** {@code Sandbox} and {@code CreateSandboxResponse}. */
     public record Sandbox(
