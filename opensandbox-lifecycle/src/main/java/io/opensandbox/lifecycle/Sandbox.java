@@ -850,7 +850,8 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
         }
 
         /**
-         * Creates the sandbox asynchronously; see {@link #create()}.
+         * Creates the sandbox asynchronously; see {@link #create()}. Cancelling the future does not stop a create
+         * the server already received: the sandbox it makes is killed as soon as it is known.
          *
          * @return a future of the ready sandbox
          */
@@ -873,7 +874,8 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
             Options chosenOptions = options.copy();
             Transports.Lease lease = Transports.lease(chosen);
             LifecycleCalls calls = new LifecycleCalls(lease.transport(), chosen);
-            return calls.createAsync(request)
+            CompletableFuture<Sandbox> result = new CompletableFuture<>();
+            CompletableFuture<?> unused = calls.createAsync(request)
                     .thenCompose(info -> {
                         LOG.info("created sandbox {} on {}", info.id(), chosen.domain());
                         return connectAsync(info.id(), chosen, chosenOptions)
@@ -887,7 +889,23 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
                                 })
                                 .thenCompose(future -> future);
                     })
-                    .whenComplete((sandbox, failure) -> lease.close());
+                    .whenComplete((sandbox, failure) -> {
+                        if (failure != null) {
+                            lease.close();
+                            result.completeExceptionally(failure);
+                        } else if (!result.complete(sandbox)) {
+                            // The caller cancelled (or create() was interrupted) while the server made the
+                            // sandbox: nobody holds it, so it must not live on until its timeout.
+                            LOG.info("sandbox {} was ready after its create was cancelled; killing it", sandbox.id());
+                            killQuietly(calls, sandbox.id()).whenComplete((ignored, error) -> {
+                                sandbox.close();
+                                lease.close();
+                            });
+                        } else {
+                            lease.close();
+                        }
+                    });
+            return result;
         }
 
         private static CompletableFuture<@Nullable Void> killQuietly(LifecycleCalls calls, String id) {

@@ -258,4 +258,33 @@ class AsyncWireTest {
         // resuming is not creating: nothing is killed
         server.verify(0, deleteRequestedFor(urlPathMatching("/v1/sandboxes/.*")));
     }
+
+    @Test
+    void createAsync_cancelledWhileTheSandboxStarts_killsTheSandboxOnceItIsKnown() throws Exception {
+        stubCreate(server, "as-cancel");
+        stubExecd(server, "as-cancel");
+        server.stubFor(get("/proxy/as-cancel/44772/ping")
+                .willReturn(aResponse().withStatus(200).withFixedDelay(800)));
+        server.stubFor(delete("/v1/sandboxes/as-cancel").willReturn(aResponse().withStatus(204)));
+
+        CompletableFuture<Sandbox> future = Sandbox.builder()
+                .image("python:3.12")
+                .connectionConfig(config(server))
+                .createAsync();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.findAll(getRequestedFor(urlEqualTo("/proxy/as-cancel/44772/ping")))
+                        .isEmpty()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(future.cancel(true)).isTrue();
+
+        while (server.findAll(deleteRequestedFor(urlEqualTo("/v1/sandboxes/as-cancel")))
+                        .isEmpty()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        server.verify(1, deleteRequestedFor(urlEqualTo("/v1/sandboxes/as-cancel")));
+        assertThat(future).isCancelled();
+    }
 }
