@@ -167,7 +167,8 @@ public final class ExecutionCall extends BodyPump implements EventDecoder.Sink {
         }
         if (cause instanceof SocketTimeoutException) {
             return new SandboxTimeoutException(
-                    what + idText + ": no event for longer than the idle timeout (" + idleTimeout.toMillis()
+                    what + idText + ": no event for longer than the idle timeout ("
+                            + Durations.toMillisSaturated(idleTimeout)
                             + " ms) after " + events + " events; execd pings every 3 s, so the connection is"
                             + " stuck. Raise RunOptions.idleTimeout or ConnectionConfig.streamIdleTimeout if"
                             + " needed.",
