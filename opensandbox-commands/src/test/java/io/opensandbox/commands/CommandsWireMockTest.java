@@ -316,6 +316,19 @@ class CommandsWireMockTest {
     }
 
     @Test
+    void run_whenBodyIsEmpty_saysNotRetryableAsTheFlagDoes() {
+        stubStream(post(P + "/command"), "");
+
+        assertThatThrownBy(() -> commands.run("x")).isInstanceOfSatisfying(StreamBrokenException.class, e -> {
+            assertThat(e.isRetryable()).isFalse();
+            assertThat(e.getMessage())
+                    .contains("Not retryable")
+                    .contains("may run it twice")
+                    .doesNotContain("Retry,");
+        });
+    }
+
+    @Test
     void run_withTheLongestTimeout_sendsItInMilliseconds() {
         stubStream(post(P + "/command"), Events.init("cmd-max") + Events.complete(1));
 
