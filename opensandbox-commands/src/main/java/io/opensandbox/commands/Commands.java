@@ -12,6 +12,7 @@ import io.opensandbox.api.internal.Futures;
 import io.opensandbox.api.internal.Json;
 import io.opensandbox.api.internal.Urls;
 import io.opensandbox.api.spi.TransportResponse;
+import io.opensandbox.commands.internal.Durations;
 import io.opensandbox.commands.internal.ExecutionCall;
 import io.opensandbox.commands.internal.HandlerExecutors;
 import io.opensandbox.commands.internal.MetricsWatchCall;
@@ -45,6 +46,7 @@ public final class Commands {
     private static final String CURSOR_HEADER = "EXECD-COMMANDS-TAIL-CURSOR";
     private static final String EVENT_STREAM = "text/event-stream";
     private static final Duration MIN_POLL = Duration.ofMillis(50);
+    private static final Duration MAX_POLL = ConnectionConfig.MAX_TIMEOUT;
 
     private final SandboxHandle handle;
     private final Executor handlerExecutor;
@@ -154,7 +156,7 @@ public final class Commands {
                 command,
                 options.workingDirectory().orElse(null),
                 options.background() ? Boolean.TRUE : null,
-                options.timeout().map(Duration::toMillis).orElse(null),
+                options.timeout().map(Durations::toMillisSaturated).orElse(null),
                 options.uid().isPresent() ? options.uid().getAsInt() : null,
                 options.gid().isPresent() ? options.gid().getAsInt() : null,
                 options.environment().isEmpty() ? null : options.environment());
@@ -179,8 +181,9 @@ public final class Commands {
         ExecutionCall call =
                 new ExecutionCall(null, handlers, options.skipAccumulation(), options.background(), idle, what);
         TransportResponse response = Futures.await(open(path, body, idle), what);
-        response.body().subscribe(call);
+        // The command may be running from here on: nothing below may fail without closing the response.
         try {
+            response.body().subscribe(call);
             call.drainBlocking(idle);
         } catch (InterruptedException e) {
             call.cancel();
@@ -188,6 +191,10 @@ public final class Commands {
             interruptRemotely(options, call.id());
             Thread.currentThread().interrupt();
             throw new SandboxException(new SandboxError(SandboxError.CANCELLED, what + " was interrupted"), null, e);
+        } catch (RuntimeException | Error e) {
+            call.cancel();
+            response.close();
+            throw e;
         }
         return outcome(call.result(), what);
     }
@@ -210,7 +217,13 @@ public final class Commands {
             } else if (call.isFinished()) {
                 response.close();
             } else {
-                response.body().subscribe(call);
+                try {
+                    response.body().subscribe(call);
+                } catch (RuntimeException e) {
+                    // the command may be running: close the response and fail the call instead of losing both
+                    call.fail(e);
+                    response.close();
+                }
             }
         });
         CompletableFuture<Execution> result = call.result();
@@ -355,15 +368,18 @@ public final class Commands {
      *
      * @param id the command id
      * @param output receives each new slice of output, on this thread
-     * @param maxPollInterval the longest wait between two polls, at least 50 ms
+     * @param maxPollInterval the longest wait between two polls, from 50 ms to one day
      * @return the final status
+     * @throws InvalidArgumentException if {@code maxPollInterval} is out of range, before any request
      * @throws SandboxException if a poll failed, or with code {@link SandboxError#CANCELLED} when interrupted
      */
     public CommandStatus followBackgroundCommand(String id, Consumer<String> output, Duration maxPollInterval) {
         requireId(id, "id");
         Objects.requireNonNull(output, "output");
-        if (maxPollInterval.compareTo(MIN_POLL) < 0) {
-            throw new InvalidArgumentException("maxPollInterval must be at least 50 ms", null);
+        Objects.requireNonNull(maxPollInterval, "maxPollInterval");
+        if (maxPollInterval.compareTo(MIN_POLL) < 0 || maxPollInterval.compareTo(MAX_POLL) > 0) {
+            throw new InvalidArgumentException(
+                    "maxPollInterval must be from 50 ms to one day (" + MAX_POLL + "), was " + maxPollInterval, null);
         }
         Long cursor = null;
         Duration wait = MIN_POLL;
@@ -383,7 +399,7 @@ public final class Commands {
                 return status;
             }
             try {
-                Thread.sleep(wait.toMillis());
+                Thread.sleep(Durations.toMillisSaturated(wait));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SandboxException(
@@ -491,7 +507,7 @@ public final class Commands {
         return new Wire.RunInSessionRequest(
                 command,
                 options.workingDirectory().orElse(null),
-                options.timeout().map(Duration::toMillis).orElse(null));
+                options.timeout().map(Durations::toMillisSaturated).orElse(null));
     }
 
     private static RunOptions sessionOnly(RunOptions options) {

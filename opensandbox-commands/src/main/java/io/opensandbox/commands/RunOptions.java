@@ -1,5 +1,6 @@
 package io.opensandbox.commands;
 
+import io.opensandbox.api.ConnectionConfig;
 import io.opensandbox.api.InvalidArgumentException;
 import java.time.Duration;
 import java.util.Collections;
@@ -19,6 +20,21 @@ import org.jspecify.annotations.Nullable;
  * cancel is ignored (execd has no interrupt for one session run; cancelling only stops reading).
  */
 public final class RunOptions {
+    /**
+     * The longest {@link #timeout()} accepted: 3650 days (about ten years), the bound the SDK puts on a sandbox
+     * renewal. Sent in milliseconds, it fits execd's 64-bit field and a Go {@code time.Duration} (about 292 years).
+     */
+    public static final Duration MAX_TIMEOUT = Duration.ofDays(3650);
+
+    /** The shortest {@link #timeout()} accepted: one millisecond, the unit execd takes. */
+    public static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
+
+    /**
+     * The longest {@link #idleTimeout()} accepted: {@link ConnectionConfig#MAX_TIMEOUT} (one day), as for
+     * {@link ConnectionConfig#streamIdleTimeout()}.
+     */
+    public static final Duration MAX_IDLE_TIMEOUT = ConnectionConfig.MAX_TIMEOUT;
+
     private static final RunOptions DEFAULTS = builder().build();
 
     private final @Nullable String workingDirectory;
@@ -221,9 +237,10 @@ public final class RunOptions {
         }
 
         /**
-         * Sets the server-side time limit.
+         * Sets the server-side time limit. It is sent in whole milliseconds (a fraction of a millisecond is dropped).
          *
-         * @param timeout at least one millisecond
+         * @param timeout from {@link #MIN_TIMEOUT} (one millisecond) to {@link #MAX_TIMEOUT} (3650 days); checked by
+         *     {@link #build()}
          * @return this builder
          */
         public Builder timeout(Duration timeout) {
@@ -278,7 +295,8 @@ public final class RunOptions {
         /**
          * Sets the stream idle timeout for this run.
          *
-         * @param idleTimeout a positive duration
+         * @param idleTimeout a positive duration, at most {@link #MAX_IDLE_TIMEOUT} (one day); checked by
+         *     {@link #build()}
          * @return this builder
          */
         public Builder idleTimeout(Duration idleTimeout) {
@@ -301,8 +319,9 @@ public final class RunOptions {
          * Builds the options.
          *
          * @return the options
-         * @throws InvalidArgumentException if a gid is set without a uid, an id is negative, or a duration is not
-         *     positive
+         * @throws InvalidArgumentException if a gid is set without a uid, an id is negative, the timeout is not
+         *     from {@link #MIN_TIMEOUT} to {@link #MAX_TIMEOUT}, or the idle timeout is not positive or longer than
+         *     {@link #MAX_IDLE_TIMEOUT}
          */
         public RunOptions build() {
             if (gid != null && uid == null) {
@@ -311,11 +330,17 @@ public final class RunOptions {
             if ((uid != null && uid < 0) || (gid != null && gid < 0)) {
                 throw new InvalidArgumentException("uid and gid must be zero or more", null);
             }
-            if (timeout != null && timeout.toMillis() < 1) {
-                throw new InvalidArgumentException("timeout must be at least one millisecond, was " + timeout, null);
+            Duration limit = timeout;
+            if (limit != null && (limit.compareTo(MIN_TIMEOUT) < 0 || limit.compareTo(MAX_TIMEOUT) > 0)) {
+                // compared, never converted: toMillis() of Duration.ofSeconds(Long.MAX_VALUE) overflows
+                throw new InvalidArgumentException(
+                        "timeout must be from 1 ms to 3650 days (" + MAX_TIMEOUT + "), was " + limit, null);
             }
-            if (idleTimeout != null && (idleTimeout.isNegative() || idleTimeout.isZero())) {
-                throw new InvalidArgumentException("idleTimeout must be positive, was " + idleTimeout, null);
+            Duration idle = idleTimeout;
+            if (idle != null && (idle.isNegative() || idle.isZero() || idle.compareTo(MAX_IDLE_TIMEOUT) > 0)) {
+                throw new InvalidArgumentException(
+                        "idleTimeout must be positive and at most one day (" + MAX_IDLE_TIMEOUT + "), was " + idle,
+                        null);
             }
             String cwd = workingDirectory;
             if (cwd != null && (cwd.isBlank() || cwd.indexOf('\0') >= 0)) {

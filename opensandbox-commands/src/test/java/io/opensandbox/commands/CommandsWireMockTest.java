@@ -316,6 +316,52 @@ class CommandsWireMockTest {
     }
 
     @Test
+    void run_whenBodyIsEmpty_saysNotRetryableAsTheFlagDoes() {
+        stubStream(post(P + "/command"), "");
+
+        assertThatThrownBy(() -> commands.run("x")).isInstanceOfSatisfying(StreamBrokenException.class, e -> {
+            assertThat(e.isRetryable()).isFalse();
+            assertThat(e.getMessage())
+                    .contains("Not retryable")
+                    .contains("may run it twice")
+                    .doesNotContain("Retry,");
+        });
+    }
+
+    @Test
+    void run_withTheLongestTimeout_sendsItInMilliseconds() {
+        stubStream(post(P + "/command"), Events.init("cmd-max") + Events.complete(1));
+
+        commands.run("x", RunOptions.builder().timeout(RunOptions.MAX_TIMEOUT).build());
+
+        server.verify(postRequestedFor(urlEqualTo(P + "/command"))
+                .withRequestBody(equalToJson("{\"command\":\"x\",\"timeout\":315360000000}")));
+    }
+
+    @Test
+    void run_withOutOfRangeDurations_isRejectedBeforeAnyRequest() {
+        Duration huge = Duration.ofSeconds(Long.MAX_VALUE);
+
+        assertThatThrownBy(() ->
+                        commands.run("x", RunOptions.builder().timeout(huge).build()))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("timeout must be from 1 ms to 3650 days");
+        assertThatThrownBy(() ->
+                        commands.run("x", RunOptions.builder().idleTimeout(huge).build()))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("idleTimeout must be positive and at most one day");
+        assertThatThrownBy(() -> commands.runInSession(
+                        "s-1",
+                        "x",
+                        RunOptions.builder()
+                                .timeout(RunOptions.MAX_TIMEOUT.plusMillis(1))
+                                .build(),
+                        ExecutionHandlers.NONE))
+                .isInstanceOf(InvalidArgumentException.class);
+        assertThat(server.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
     void run_whenBodyIsOnlyGarbage_failsLoudly() {
         stubStream(post(P + "/command"), "<html>proxy error</html>\n");
 

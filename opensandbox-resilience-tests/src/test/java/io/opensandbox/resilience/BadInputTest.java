@@ -441,6 +441,66 @@ class BadInputTest {
                                         "ls",
                                         RunOptions.builder().idleTimeout(zero).build())),
                 row(
+                        "RunOptions.timeout",
+                        "Long.MAX_VALUE seconds",
+                        Expect.INVALID,
+                        f -> f.commands()
+                                .run(
+                                        "ls",
+                                        RunOptions.builder()
+                                                .timeout(Duration.ofSeconds(Long.MAX_VALUE))
+                                                .build())),
+                row(
+                        "RunOptions.timeout",
+                        "3650 days + 1 ms",
+                        Expect.INVALID,
+                        f -> f.commands()
+                                .run(
+                                        "ls",
+                                        RunOptions.builder()
+                                                .timeout(RunOptions.MAX_TIMEOUT.plusMillis(1))
+                                                .build())),
+                row(
+                        "RunOptions.timeout",
+                        "half a millisecond",
+                        Expect.INVALID,
+                        f -> f.commands()
+                                .run(
+                                        "ls",
+                                        RunOptions.builder()
+                                                .timeout(Duration.ofNanos(500_000))
+                                                .build())),
+                row(
+                        "RunOptions.idleTimeout",
+                        "negative",
+                        Expect.INVALID,
+                        f -> f.commands()
+                                .run(
+                                        "ls",
+                                        RunOptions.builder()
+                                                .idleTimeout(negative)
+                                                .build())),
+                row(
+                        "RunOptions.idleTimeout",
+                        "Long.MAX_VALUE seconds",
+                        Expect.INVALID,
+                        f -> f.commands()
+                                .run(
+                                        "ls",
+                                        RunOptions.builder()
+                                                .idleTimeout(Duration.ofSeconds(Long.MAX_VALUE))
+                                                .build())),
+                row(
+                        "RunOptions.idleTimeout",
+                        "one day + 1 ns",
+                        Expect.INVALID,
+                        f -> f.commands()
+                                .run(
+                                        "ls",
+                                        RunOptions.builder()
+                                                .idleTimeout(Duration.ofDays(1).plusNanos(1))
+                                                .build())),
+                row(
                         "RunOptions.uid",
                         "-1",
                         Expect.INVALID,
@@ -496,6 +556,17 @@ class BadInputTest {
                         "zero poll",
                         Expect.INVALID,
                         f -> f.commands().followBackgroundCommand("c1", line -> {}, zero)),
+                row(
+                        "Commands.followBackgroundCommand",
+                        "poll Long.MAX_VALUE seconds",
+                        Expect.INVALID,
+                        f -> f.commands()
+                                .followBackgroundCommand("c1", line -> {}, Duration.ofSeconds(Long.MAX_VALUE))),
+                row(
+                        "Commands.followBackgroundCommand",
+                        "null poll",
+                        Expect.NULL,
+                        f -> f.commands().followBackgroundCommand("c1", line -> {}, null)),
                 // ---------------------------------------------------------------- files
                 row(
                         "SandboxFiles.readFile",

@@ -219,13 +219,14 @@ public abstract class BodyPump implements Flow.Subscriber<ByteBuffer> {
 
     /**
      * Drains on the calling thread until the pump is finished. Waiting longer than {@code idleTimeout} for the next
-     * buffer ends the stream with a {@link SocketTimeoutException}.
+     * buffer ends the stream with a {@link SocketTimeoutException}. A timeout too long for nanoseconds is taken as
+     * {@link Long#MAX_VALUE} nanoseconds (about 292 years), never an arithmetic failure.
      *
      * @param idleTimeout the longest wait for data
      * @throws InterruptedException if the calling thread is interrupted; the caller should {@link #cancel()}
      */
     public final void drainBlocking(Duration idleTimeout) throws InterruptedException {
-        long idleNanos = idleTimeout.toNanos();
+        long idleNanos = Durations.toNanosSaturated(idleTimeout);
         while (true) {
             drainAvailable();
             if (finished) {

@@ -152,7 +152,8 @@ public final class ExecutionCall extends BodyPump implements EventDecoder.Sink {
                 return new StreamBrokenException(
                         what + " returned a successful status but the stream ended without any event"
                                 + (decoder.skipped() > 0 ? " (" + decoder.skipped() + " unreadable lines)" : "")
-                                + "; the command may not have run. Retry, or check the sandbox's execd.",
+                                + "; no execution id arrived, so whether the command ran is unknown. Not"
+                                + " retryable: running it again may run it twice; check the sandbox's execd first.",
                         null);
             }
             return new StreamBrokenException(
@@ -167,7 +168,8 @@ public final class ExecutionCall extends BodyPump implements EventDecoder.Sink {
         }
         if (cause instanceof SocketTimeoutException) {
             return new SandboxTimeoutException(
-                    what + idText + ": no event for longer than the idle timeout (" + idleTimeout.toMillis()
+                    what + idText + ": no event for longer than the idle timeout ("
+                            + Durations.toMillisSaturated(idleTimeout)
                             + " ms) after " + events + " events; execd pings every 3 s, so the connection is"
                             + " stuck. Raise RunOptions.idleTimeout or ConnectionConfig.streamIdleTimeout if"
                             + " needed.",

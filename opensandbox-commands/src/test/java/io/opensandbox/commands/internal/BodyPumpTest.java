@@ -1,0 +1,109 @@
+package io.opensandbox.commands.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opensandbox.api.SandboxTimeoutException;
+import io.opensandbox.commands.ExecutionHandlers;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Draining on the caller's thread takes any idle timeout, however long, without an arithmetic failure. */
+@Timeout(30)
+class BodyPumpTest {
+    private static final Duration HUGE = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
+
+    /** Records what reached it. */
+    static final class Recording extends BodyPump {
+        final List<String> consumed = new ArrayList<>();
+        final CompletableFuture<@Nullable Throwable> end = new CompletableFuture<>();
+
+        Recording() {
+            super(null, 2);
+        }
+
+        @Override
+        protected boolean consume(ByteBuffer buffer) {
+            consumed.add(StandardCharsets.UTF_8.decode(buffer).toString());
+            return false;
+        }
+
+        @Override
+        protected void completed() {
+            end.complete(null);
+        }
+
+        @Override
+        protected void ended(@Nullable Throwable failure) {
+            end.complete(failure);
+        }
+    }
+
+    private static Flow.Subscription noop() {
+        return new Flow.Subscription() {
+            @Override
+            public void request(long n) {}
+
+            @Override
+            public void cancel() {}
+        };
+    }
+
+    @Test
+    void drainBlocking_withAnIdleTimeoutTooLongForNanoseconds_waitsForLateData() throws Exception {
+        Recording pump = new Recording();
+        pump.onSubscribe(noop());
+        Thread producer = new Thread(() -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            }
+            pump.onNext(ByteBuffer.wrap("late".getBytes(StandardCharsets.UTF_8)));
+            pump.onComplete();
+        });
+        producer.start();
+
+        pump.drainBlocking(HUGE);
+
+        producer.join();
+        assertThat(pump.consumed).containsExactly("late");
+        assertThat(pump.end.get(1, TimeUnit.SECONDS)).isNull();
+        assertThat(pump.isFinished()).isTrue();
+    }
+
+    @Test
+    void drainBlocking_withANegativeIdleTimeout_timesOutRightAway() throws Exception {
+        Recording pump = new Recording();
+        pump.onSubscribe(noop());
+
+        pump.drainBlocking(HUGE.negated());
+
+        assertThat(pump.end.get(1, TimeUnit.SECONDS)).isInstanceOf(SocketTimeoutException.class);
+    }
+
+    @Test
+    void executionCall_withAnIdleTimeoutTooLongForMilliseconds_stillDescribesTheTimeout() throws Exception {
+        ExecutionCall call = new ExecutionCall(null, ExecutionHandlers.NONE, false, false, HUGE, "POST /command");
+        call.onSubscribe(noop());
+        call.fail(new SocketTimeoutException("stuck"));
+
+        call.drainBlocking(HUGE);
+
+        assertThat(call.result())
+                .failsWithin(Duration.ofSeconds(1))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .havingCause()
+                .isInstanceOf(SandboxTimeoutException.class)
+                .withMessageContaining("idle timeout (" + Long.MAX_VALUE + " ms)");
+    }
+}
