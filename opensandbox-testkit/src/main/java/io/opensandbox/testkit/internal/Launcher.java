@@ -129,14 +129,27 @@ final class Launcher {
         }
     }
 
-    /** The command prefix that enters the namespaces and the root of {@code holder}'s sandbox. */
-    private static List<String> enter(Process holder) throws IOException {
+    /**
+     * The command prefix that enters the namespaces and the root of {@code holder}'s sandbox. Without root the holder's
+     * PID namespace belongs to the outer user namespace, so the command first enters that one (the holder process
+     * itself is in it), which gives it the capabilities to join the PID namespace and then the nested user namespace.
+     */
+    private List<String> enter(Process holder) throws IOException {
         long init = holder.toHandle()
                 .children()
                 .findFirst()
                 .map(ProcessHandle::pid)
                 .orElseThrow(() -> new IOException("the sandbox holder has no init process"));
-        return List.of("nsenter", "--target", "" + init, "--user", "--mount", "--pid", "--root", "--wd", "--");
+        List<String> cmd = new ArrayList<>();
+        if (rootless) {
+            // setgroups is denied in these user namespaces: keep the (mapped) credentials as they are
+            cmd.addAll(List.of("nsenter", "--target", "" + holder.pid(), "--user", "--preserve-credentials", "--"));
+            cmd.addAll(List.of("nsenter", "--preserve-credentials"));
+        } else {
+            cmd.add("nsenter");
+        }
+        cmd.addAll(List.of("--target", "" + init, "--user", "--mount", "--pid", "--root", "--wd", "--"));
+        return cmd;
     }
 
     /** The running holder of a sandbox root, started on first use. */
@@ -286,6 +299,12 @@ final class Launcher {
             env.put("OSB_CMD", spec.command() == null ? "" : spec.command());
             env.put("OSB_SESSION", spec.command() == null ? "1" : "");
             String userspec = "";
+            if (rootless && (isSwitch(spec.uid()) || isSwitch(spec.gid()))) {
+                throw ApiException.badRequest(
+                        "INVALID_REQUEST_BODY",
+                        "uid/gid other than 0 need the testkit server to run as root: without root, the sandbox's user"
+                                + " namespace maps only the server's user (to root)");
+            }
             if (spec.uid() != null) {
                 userspec = "--userspec=" + spec.uid() + ":" + (spec.gid() != null ? spec.gid() : spec.uid());
             }
@@ -300,6 +319,10 @@ final class Launcher {
         sb.processes().add(p);
         var unused = p.onExit().thenRun(() -> sb.processes().remove(p));
         return p;
+    }
+
+    private static boolean isSwitch(@Nullable Integer id) {
+        return id != null && id != 0;
     }
 
     /**
