@@ -100,6 +100,11 @@ final class Launcher {
         } finally {
             if (holder != null) {
                 kill(holder);
+                try {
+                    holder.waitFor(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         throw new IllegalStateException("Linux namespaces are not available (unshare/nsenter/pivot_root failed: "
@@ -159,6 +164,9 @@ final class Launcher {
             if (h != null && h.isAlive()) {
                 return h;
             }
+            if (stopping(sb)) {
+                throw new IOException("the sandbox is stopping");
+            }
             Process started = startHolder(sb.root(), sb.volumes());
             holders.put(sb.root(), started);
             sb.processes().add(started);
@@ -166,8 +174,19 @@ final class Launcher {
                 sb.processes().remove(started);
                 holders.remove(sb.root(), started);
             });
+            // terminate() marks the sandbox Stopping before it calls killSandbox: either it finds this holder in the
+            // map, or this check sees Stopping, so no holder outlives its sandbox
+            if (stopping(sb)) {
+                killSandbox(sb.root());
+                throw new IOException("the sandbox is stopping");
+            }
             return started;
         }
+    }
+
+    private static boolean stopping(SandboxRecord sb) {
+        String state = sb.state();
+        return state.equals("Stopping") || state.equals("Terminated");
     }
 
     private Process startHolder(Path root, List<SandboxFs.Mount> volumes) throws IOException {
