@@ -4,7 +4,7 @@
  * <p>{@link io.opensandbox.testkit.LocalSandboxServer} impersonates a whole OpenSandbox deployment on
  * {@code 127.0.0.1}: the lifecycle API (with diagnostics), execd (commands, bash sessions, files, metrics) and the
  * egress sidecar (policy and credential vault) of every sandbox. Sandboxes are directories on the local disk;
- * commands really run, isolated with Linux mount namespaces and {@code chroot} (see
+ * commands really run, isolated with Linux user, mount and PID namespaces (see
  * {@link io.opensandbox.testkit.LocalSandboxServer.Isolation}). SDK clients in any language can be pointed at it.
  *
  * <p>{@link io.opensandbox.testkit.LocalSandboxExtension} starts one server per JUnit 5 test class and injects a

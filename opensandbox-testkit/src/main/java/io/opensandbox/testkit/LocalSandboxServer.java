@@ -29,10 +29,14 @@ public final class LocalSandboxServer implements AutoCloseable {
     /** How commands of a sandbox are isolated from the host. */
     public enum Isolation {
         /**
-         * Default. Every command runs in its own mount namespace ({@code unshare}), {@code chroot}-ed into the sandbox
-         * root, with the host's {@code /usr}, {@code /etc}, {@code /opt} and library folders bind-mounted read-only, a
-         * minimal {@code /dev} and a {@code /proc}. The files API sees exactly the same tree. Requires {@code unshare}
-         * with mount namespaces (root, or unprivileged user namespaces); the server refuses to start otherwise.
+         * Default, as root or not. The commands of a sandbox run in its own user, mount and PID namespaces
+         * ({@code unshare}, {@code nsenter}), with the sandbox root as their root ({@code pivot_root}), the host's
+         * {@code /usr}, {@code /etc}, {@code /opt} and library folders bind-mounted read-only (locked by the kernel: a
+         * command cannot remount them, or a read-only volume, read-write), a minimal {@code /dev} and a read-only
+         * {@code /proc} that shows only the sandbox's processes. The files API sees exactly the same tree. Requires
+         * {@code unshare}, {@code nsenter} and {@code pivot_root} with user namespaces (root, or unprivileged user
+         * namespaces); the server refuses to start otherwise. Commands may switch to any {@code uid}/{@code gid} only
+         * when the server runs as root.
          */
         NAMESPACES,
         /**

@@ -60,6 +60,26 @@ class CommandsTest {
     }
 
     @Test
+    void run_sendsPingsOnATimer_evenWhileOutputFlows() {
+        // 10,000 lines of 1,000 bytes at once (more than the socket buffers hold), read slowly (~1 ms per 5 lines,
+        // 2 s or more): the server's queue of output never runs dry, so a ping sent only when no output waits would
+        // never come; execd pings on a timer (300 ms here)
+        int[] seen = {0};
+        List<TestClient.Event> events =
+                c.stream(ep, "/command", "{\"command\":\"seq -f %01000.0f 1 10000\"}", new StringBuilder(), e -> {
+                    if (e.json().path("type").asText().equals("stdout") && ++seen[0] % 5 == 0) {
+                        TestClient.sleep(1);
+                    }
+                });
+        List<String> types = TestClient.types(events);
+        assertThat(TestClient.texts(events, "stdout")).hasSize(10_000);
+        long pingsWhileOutputFlows = types.subList(types.indexOf("stdout"), types.lastIndexOf("stdout")).stream()
+                .filter("ping"::equals)
+                .count();
+        assertThat(pingsWhileOutputFlows).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
     void run_writesExecdsExactEventBytes() {
         StringBuilder raw = new StringBuilder();
         List<TestClient.Event> all = c.stream(ep, "/command", "{\"command\":\"printf 'x\\\\n\\\\ny'\"}", raw);
@@ -123,9 +143,16 @@ class CommandsTest {
                 .isEqualTo(400);
         assertThat(c.call(ep, "POST", "/command", "{}").statusCode()).isEqualTo(400);
         assertThat(c.call(ep, "POST", "/command", "{\"command\":").statusCode()).isEqualTo(400);
-        List<TestClient.Event> asUser = c.stream(
-                ep, "/command", "{\"command\":\"id -u; id -g\",\"uid\":1234,\"gid\":2345}", new StringBuilder());
-        assertThat(TestClient.texts(asUser, "stdout")).containsExactly("1234", "2345");
+        String asUserBody = "{\"command\":\"id -u; id -g\",\"uid\":1234,\"gid\":2345}";
+        if ("root".equals(System.getProperty("user.name"))) {
+            List<TestClient.Event> asUser = c.stream(ep, "/command", asUserBody, new StringBuilder());
+            assertThat(TestClient.texts(asUser, "stdout")).containsExactly("1234", "2345");
+        } else {
+            // without root the sandbox's user namespace maps a single id: switching is refused up front
+            HttpResponse<String> refused = c.call(ep, "POST", "/command", asUserBody);
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(refused.body()).contains("run as root");
+        }
     }
 
     @Test

@@ -240,11 +240,13 @@ final class ExecdApi {
                 }
                 long wait = Math.max(1, Math.min(Math.min(nextPing, deadline) - now, 200));
                 CommandRecord.Item item = source.poll(wait);
+                // on a timer, whether output flows or not (as execd does)
+                long afterPoll = System.currentTimeMillis();
+                if (afterPoll >= nextPing) {
+                    stream.send(EventStream.ping());
+                    nextPing = Math.max(nextPing + pingMs, afterPoll + 1);
+                }
                 if (item == null) {
-                    if (System.currentTimeMillis() >= nextPing) {
-                        stream.send(EventStream.ping());
-                        nextPing += pingMs;
-                    }
                     continue;
                 }
                 String text = item.text();

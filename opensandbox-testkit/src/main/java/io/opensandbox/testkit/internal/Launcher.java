@@ -2,6 +2,8 @@ package io.opensandbox.testkit.internal;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -10,12 +12,26 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts sandbox processes, isolated with a mount namespace and chroot (or not at all in unisolated mode). */
+/**
+ * Starts sandbox processes (or not isolated at all in unisolated mode).
+ *
+ * <p>Isolated, each sandbox gets a <em>holder</em>: a process started once per sandbox that sets up the sandbox's view
+ * (read-only binds of the host's system folders, a tmpfs {@code /dev}, a fresh read-only {@code /proc} of its own PID
+ * namespace, the volumes) in a new mount and PID namespace, then enters a nested user and mount namespace, where all
+ * those mounts are locked (a locked read-only mount cannot be remounted read-write, a locked mount cannot be unmounted),
+ * and {@code pivot_root}s into the sandbox folder, dropping the host's root for good. It then waits as the PID
+ * namespace's init, reaping orphans, until the server kills it or its stdin (a pipe from the server) ends. Every
+ * command enters the holder's namespaces with {@code nsenter}, so daemons a command leaves behind live on in the
+ * sandbox until the holder is killed. As root, the nested user namespace maps all ids to themselves (written by the
+ * server to {@code /proc/PID/uid_map}), so commands may switch to any uid/gid; its root has capabilities only over the
+ * sandbox's own namespaces. Without root, the user namespaces map the server's user to root.
+ */
 final class Launcher {
     private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
     private static final List<String> SYSTEM_CANDIDATES =
@@ -26,7 +42,9 @@ final class Launcher {
     private final boolean rootless;
     private final List<String> systemDirs = new ArrayList<>();
     private final List<String> systemLinks = new ArrayList<>();
-    private final String setupScript;
+    private final String holderScript;
+    /** The holder process of each sandbox root (isolated mode only). */
+    private final Map<Path, Process> holders = new ConcurrentHashMap<>();
 
     Launcher(boolean unisolated) {
         this.unisolated = unisolated;
@@ -39,7 +57,7 @@ final class Launcher {
                 systemDirs.add(d);
             }
         }
-        this.setupScript = buildSetupScript();
+        this.holderScript = buildHolderScript();
     }
 
     List<String> systemDirs() {
@@ -52,10 +70,14 @@ final class Launcher {
             LOG.warn("opensandbox-testkit runs UNISOLATED: sandbox commands run directly on the host");
             return;
         }
-        List<String> cmd = new ArrayList<>(unshare(false));
-        cmd.add("true");
+        Path root = scratch.resolve("probe/fs");
         String problem;
+        Process holder = null;
         try {
+            prepareRoot(root);
+            holder = startHolder(root, List.of());
+            List<String> cmd = new ArrayList<>(enter(holder));
+            cmd.addAll(List.of("/bin/sh", "-c", "true"));
             Process p = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
                     .redirectOutput(scratch.resolve("probe.log").toFile())
@@ -75,8 +97,17 @@ final class Launcher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             problem = "interrupted";
+        } finally {
+            if (holder != null) {
+                kill(holder);
+                try {
+                    holder.waitFor(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
-        throw new IllegalStateException("Linux namespaces are not available (" + String.join(" ", cmd) + " failed: "
+        throw new IllegalStateException("Linux namespaces are not available (unshare/nsenter/pivot_root failed: "
                 + problem + "). Run as root or enable unprivileged user namespaces, or start the server with"
                 + " isolation(Isolation.UNISOLATED) if you accept running sandbox commands directly on the host.");
     }
@@ -103,15 +134,141 @@ final class Launcher {
         }
     }
 
-    private List<String> unshare(boolean noNetwork) {
-        List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private"));
+    /**
+     * The command prefix that enters the namespaces and the root of {@code holder}'s sandbox. Without root the holder's
+     * PID namespace belongs to the outer user namespace, so the command first enters that one (the holder process
+     * itself is in it), which gives it the capabilities to join the PID namespace and then the nested user namespace.
+     */
+    private List<String> enter(Process holder) throws IOException {
+        long init = holder.toHandle()
+                .children()
+                .findFirst()
+                .map(ProcessHandle::pid)
+                .orElseThrow(() -> new IOException("the sandbox holder has no init process"));
+        List<String> cmd = new ArrayList<>();
         if (rootless) {
-            cmd.addAll(List.of("--user", "--map-root-user", "--pid", "--fork", "--kill-child"));
+            // setgroups is denied in these user namespaces: keep the (mapped) credentials as they are
+            cmd.addAll(List.of("nsenter", "--target", "" + holder.pid(), "--user", "--preserve-credentials", "--"));
+            cmd.addAll(List.of("nsenter", "--preserve-credentials"));
+        } else {
+            cmd.add("nsenter");
         }
-        if (noNetwork) {
-            cmd.add("--net");
-        }
+        cmd.addAll(List.of("--target", "" + init, "--user", "--mount", "--pid", "--root", "--wd", "--"));
         return cmd;
+    }
+
+    /** The running holder of a sandbox root, started on first use. */
+    private Process holder(SandboxRecord sb) throws IOException {
+        synchronized (holders) {
+            Process h = holders.get(sb.root());
+            if (h != null && h.isAlive()) {
+                return h;
+            }
+            if (stopping(sb)) {
+                throw new IOException("the sandbox is stopping");
+            }
+            Process started = startHolder(sb.root(), sb.volumes());
+            holders.put(sb.root(), started);
+            sb.processes().add(started);
+            var unused = started.onExit().thenRun(() -> {
+                sb.processes().remove(started);
+                holders.remove(sb.root(), started);
+            });
+            // terminate() marks the sandbox Stopping before it calls killSandbox: either it finds this holder in the
+            // map, or this check sees Stopping, so no holder outlives its sandbox
+            if (stopping(sb)) {
+                killSandbox(sb.root());
+                throw new IOException("the sandbox is stopping");
+            }
+            return started;
+        }
+    }
+
+    private static boolean stopping(SandboxRecord sb) {
+        String state = sb.state();
+        return state.equals("Stopping") || state.equals("Terminated");
+    }
+
+    private Process startHolder(Path root, List<SandboxFs.Mount> volumes) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("setsid", "unshare"));
+        if (rootless) {
+            cmd.addAll(List.of("--user", "--map-root-user"));
+        }
+        cmd.addAll(List.of("--mount", "--propagation", "private", "--pid", "--fork", "--kill-child"));
+        cmd.addAll(List.of("/bin/sh", "-c", holderScript, "osb-holder", root.toString()));
+        for (SandboxFs.Mount m : volumes) {
+            cmd.add(m.hostPath().toString());
+            cmd.add(m.sandboxPath());
+            cmd.add(m.readOnly() ? "ro" : "rw");
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().clear();
+        pb.environment().put("PATH", PATH);
+        pb.environment().put("LANG", "C.UTF-8");
+        if (rootless) {
+            pb.environment().put("OSB_ROOTLESS", "1");
+        }
+        Path log = root.resolveSibling("holder.log");
+        pb.redirectError(log.toFile()).directory(new File("/"));
+        Process p = pb.start();
+        // the holder's stdin stays open: when the server's JVM dies, however it dies, the holder reads end-of-file and
+        // exits, and its PID namespace with every process of the sandbox goes with it
+        OutputStream in = p.getOutputStream();
+        try (InputStream out = p.getInputStream()) {
+            awaitLine(p, out, "osb-ready", log);
+            if (!rootless) {
+                // the nested user namespace: every id maps to itself, so commands may run as any uid/gid
+                long init = p.toHandle()
+                        .children()
+                        .findFirst()
+                        .map(ProcessHandle::pid)
+                        .orElseThrow(() -> new IOException("the sandbox holder has no init process"));
+                Files.writeString(Path.of("/proc/" + init + "/uid_map"), "0 0 4294967295\n");
+                Files.writeString(Path.of("/proc/" + init + "/gid_map"), "0 0 4294967295\n");
+            }
+            in.write("go\n".getBytes(StandardCharsets.US_ASCII));
+            in.flush();
+            awaitLine(p, out, "osb-up", log);
+        } catch (IOException | RuntimeException e) {
+            kill(p);
+            throw e;
+        }
+        return p;
+    }
+
+    /** Reads {@code out} until the line {@code expected}; bounded by 10 s and by the holder's life. */
+    private static void awaitLine(Process p, InputStream out, String expected, Path log) throws IOException {
+        StringBuilder line = new StringBuilder();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (out.available() > 0) {
+                int b = out.read();
+                if (b < 0) {
+                    break;
+                } else if (b == '\n') {
+                    if (line.toString().equals(expected)) {
+                        return;
+                    }
+                    line.setLength(0);
+                } else {
+                    line.append((char) b);
+                }
+            } else if (!p.isAlive()) {
+                break;
+            } else {
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while starting the sandbox", e);
+                }
+            }
+        }
+        String err = Files.exists(log)
+                ? Files.readString(log, StandardCharsets.UTF_8).trim()
+                : "";
+        throw new IOException("the sandbox could not be set up (" + expected + " missing"
+                + (p.isAlive() ? "" : ", exit " + p.exitValue()) + "): " + err);
     }
 
     /** What to start: a one-shot command ({@code command != null}) or a bash reading commands from stdin. */
@@ -161,19 +318,19 @@ final class Launcher {
             env.put("OSB_CMD", spec.command() == null ? "" : spec.command());
             env.put("OSB_SESSION", spec.command() == null ? "1" : "");
             String userspec = "";
+            if (rootless && (isSwitch(spec.uid()) || isSwitch(spec.gid()))) {
+                throw ApiException.badRequest(
+                        "INVALID_REQUEST_BODY",
+                        "uid/gid other than 0 need the testkit server to run as root: without root, the sandbox's user"
+                                + " namespace maps only the server's user (to root)");
+            }
             if (spec.uid() != null) {
                 userspec = "--userspec=" + spec.uid() + ":" + (spec.gid() != null ? spec.gid() : spec.uid());
             }
             env.put("OSB_USERSPEC", userspec);
-            env.put("OSB_ROOTLESS", rootless ? "1" : "");
-            cmd.addAll(unshare(spec.noNetwork()));
-            cmd.addAll(
-                    List.of("/bin/sh", "-c", setupScript, "osb-setup", sb.root().toString()));
-            for (SandboxFs.Mount m : sb.volumes()) {
-                cmd.add(m.hostPath().toString());
-                cmd.add(m.sandboxPath());
-                cmd.add(m.readOnly() ? "ro" : "rw");
-            }
+            env.put("OSB_NONET", spec.noNetwork() ? "1" : "");
+            cmd.addAll(enter(holder(sb)));
+            cmd.addAll(List.of("/bin/sh", "-c", COMMAND_SCRIPT, "osb-run"));
             pb.directory(new File("/"));
         }
         pb.command(cmd);
@@ -183,10 +340,36 @@ final class Launcher {
         return p;
     }
 
-    private String buildSetupScript() {
+    private static boolean isSwitch(@Nullable Integer id) {
+        return id != null && id != 0;
+    }
+
+    /**
+     * Runs inside the holder's namespaces (after nsenter): an optional empty network namespace, the uid/gid switch,
+     * then bash in the working directory.
+     */
+    private static final String COMMAND_SCRIPT =
+            "N=; if [ -n \"$OSB_NONET\" ]; then N='unshare --net'; fi; unset OSB_NONET\n"
+                    + "U=$OSB_USERSPEC; unset OSB_USERSPEC\n"
+                    + "exec $N chroot $U / /bin/sh -c '"
+                    + "cd -- \"$OSB_CWD\" || exit 1; unset OSB_CWD; "
+                    + "if [ -n \"$OSB_SESSION\" ]; then unset OSB_SESSION OSB_CMD;"
+                    + " exec /bin/bash --noprofile --norc -s; fi; "
+                    + "c=$OSB_CMD; unset OSB_CMD OSB_SESSION; exec /bin/bash -c \"$c\"'\n";
+
+    /**
+     * The holder: runs as PID 1 of a new PID namespace in a new mount namespace. Mounts the sandbox's view as the
+     * server's user (read-only system folders and their submounts, /dev, a read-only /proc of the new PID namespace,
+     * the volumes), then enters a nested user + mount namespace (the server writes its id maps between {@code
+     * osb-ready} and {@code go}), where every one of those mounts is locked, pivots into the sandbox root, drops the
+     * host root and waits as init (reaping orphans) until its stdin, a pipe from the server, ends.
+     */
+    private String buildHolderScript() {
         StringBuilder s = new StringBuilder();
         s.append("R=$1; shift\n");
         s.append("fail() { echo \"opensandbox-testkit: $*\" >&2; exit 126; }\n");
+        s.append("ro() { mount -o remount,bind,ro \"$1\" 2>/dev/null || [ -n \"$OSB_ROOTLESS\" ]"
+                + " || fail \"cannot remount $1 read-only\"; }\n");
         for (String d : systemDirs) {
             s.append("mount --rbind /")
                     .append(d)
@@ -195,29 +378,32 @@ final class Launcher {
                     .append("\" || fail 'cannot mount /")
                     .append(d)
                     .append("'\n");
-            s.append("mount -o remount,bind,ro \"$R/")
+            // the folder and every mount below it (mountinfo field 5 is the mount point)
+            s.append("for m in \"$R/")
                     .append(d)
-                    .append("\" 2>/dev/null || [ -n \"$OSB_ROOTLESS\" ] || fail 'cannot remount /")
+                    .append("\" $(awk -v p=\"$R/")
                     .append(d)
-                    .append(" read-only'\n");
+                    .append("/\" 'index($5, p) == 1 { print $5 }' /proc/self/mountinfo); do ro \"$m\"; done\n");
         }
-        s.append("mount -t tmpfs -o mode=755,size=1m osb-dev \"$R/dev\" || fail 'cannot mount /dev'\n");
+        s.append("mount -t tmpfs -o mode=755,size=1m,nosuid osb-dev \"$R/dev\" || fail 'cannot mount /dev'\n");
         s.append("for n in null zero full random urandom tty; do : > \"$R/dev/$n\";"
                 + " mount --bind \"/dev/$n\" \"$R/dev/$n\" 2>/dev/null; done\n");
         s.append("ln -s /proc/self/fd \"$R/dev/fd\"; ln -s /proc/self/fd/0 \"$R/dev/stdin\";"
                 + " ln -s /proc/self/fd/1 \"$R/dev/stdout\"; ln -s /proc/self/fd/2 \"$R/dev/stderr\";"
                 + " mkdir -p \"$R/dev/shm\" \"$R/dev/pts\"\n");
-        s.append("mount -t proc proc \"$R/proc\" 2>/dev/null || mount --rbind /proc \"$R/proc\" 2>/dev/null\n");
+        s.append("mount -t proc -o ro,nosuid,nodev,noexec osb-proc \"$R/proc\" || fail 'cannot mount /proc'\n");
         s.append("while [ $# -ge 3 ]; do mkdir -p \"$R$2\"; mount --bind \"$1\" \"$R$2\" || fail \"cannot mount $2\";"
                 + " if [ \"$3\" = ro ]; then mount -o remount,bind,ro \"$R$2\" || fail \"cannot remount $2\"; fi;"
                 + " shift 3; done\n");
         s.append("unset OSB_ROOTLESS\n");
-        s.append("U=$OSB_USERSPEC; unset OSB_USERSPEC\n");
-        s.append("exec chroot $U \"$R\" /bin/sh -c '")
-                .append("cd -- \"$OSB_CWD\" || exit 1; unset OSB_CWD; ")
-                .append("if [ -n \"$OSB_SESSION\" ]; then unset OSB_SESSION OSB_CMD;")
-                .append(" exec /bin/bash --noprofile --norc -s; fi; ")
-                .append("c=$OSB_CMD; unset OSB_CMD OSB_SESSION; exec /bin/bash -c \"$c\"'\n");
+        s.append("exec unshare --user ")
+                .append(rootless ? "--map-root-user " : "")
+                .append("--mount --propagation private /bin/sh -c '")
+                .append("echo osb-ready; read -r go || exit 125; ")
+                .append("mount --rbind \"$1\" \"$1\" && cd \"$1\" && pivot_root . . && umount -l . && cd /")
+                .append(" || { echo \"opensandbox-testkit: cannot pivot into $1\" >&2; exit 126; }; ")
+                .append("echo osb-up; exec /bin/bash --noprofile --norc -c \"while read -r _; do :; done\"")
+                .append("' osb-init \"$R\"\n");
         return s.toString();
     }
 
@@ -241,35 +427,13 @@ final class Launcher {
     }
 
     /**
-     * Kills every process whose root directory is {@code root}: in isolated mode that is every process of the sandbox,
-     * including daemons that left the process group ({@code setsid cmd &}). Bounded by the number of host processes.
+     * Kills the holder of a sandbox root: that ends its PID namespace, so every process of the sandbox dies, including
+     * daemons that left the process group ({@code setsid cmd &}).
      */
-    void killChrooted(Path root) {
-        if (unisolated) {
-            return;
-        }
-        Path real;
-        try {
-            real = root.toRealPath();
-        } catch (IOException e) {
-            return;
-        }
-        try (var pids = Files.list(Path.of("/proc"))) {
-            pids.limit(1_000_000).forEach(proc -> {
-                String name = String.valueOf(proc.getFileName());
-                if (name.isEmpty() || !name.chars().allMatch(Character::isDigit)) {
-                    return;
-                }
-                try {
-                    if (Files.readSymbolicLink(proc.resolve("root")).equals(real)) {
-                        ProcessHandle.of(Long.parseLong(name)).ifPresent(ProcessHandle::destroyForcibly);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // gone, or not ours to inspect
-                }
-            });
-        } catch (IOException e) {
-            LOG.debug("cannot scan /proc: {}", e.getMessage());
+    void killSandbox(Path root) {
+        Process holder = holders.remove(root);
+        if (holder != null) {
+            kill(holder);
         }
     }
 

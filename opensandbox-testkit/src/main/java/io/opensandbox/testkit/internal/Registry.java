@@ -197,7 +197,7 @@ final class Registry {
         for (Process p : new ArrayList<>(sb.processes())) {
             Launcher.kill(p);
         }
-        launcher.killChrooted(sb.root());
+        launcher.killSandbox(sb.root());
         for (Process p : new ArrayList<>(sb.processes())) {
             try {
                 p.waitFor(5, TimeUnit.SECONDS);
