@@ -46,7 +46,6 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.InputStreamEntity;
@@ -339,13 +338,18 @@ public final class FilesBenchmark {
 
     private static boolean plainDownload(CloseableHttpAsyncClient client, String url, long size, long expected)
             throws Exception {
-        long[] result = client.execute(
+        CRC32 crc = new CRC32();
+        long[] count = {0};
+        client.execute(
                         AsyncRequestBuilder.get(url + "/files/download?path=%2Fworkspace%2Fbench%2Fdata.bin")
                                 .build(),
-                        new DiscardingResponseConsumer(),
+                        new IoThreadConsumer((src, endOfStream) -> {
+                            count[0] += src.remaining();
+                            crc.update(src);
+                        }),
                         null)
                 .get(10, TimeUnit.MINUTES);
-        return result[0] == size && result[1] == expected;
+        return count[0] == size && crc.getValue() == expected;
     }
 
     /**
@@ -359,50 +363,23 @@ public final class FilesBenchmark {
         BlockingQueue<ByteBuffer> ready = new LinkedBlockingQueue<>();
         BlockingQueue<ByteBuffer> pool = new ArrayBlockingQueue<>(256);
         ByteBuffer end = ByteBuffer.allocate(0);
-        Future<long[]> done = client.execute(
+        Future<Void> done = client.execute(
                 AsyncRequestBuilder.get(url + "/files/download?path=%2Fworkspace%2Fbench%2Fdata.bin")
                         .build(),
-                new AbstractAsyncResponseConsumer<long[], long[]>(new AbstractBinAsyncEntityConsumer<long[]>() {
-                    @Override
-                    protected void streamStart(ContentType contentType) {}
-
-                    @Override
-                    protected int capacityIncrement() {
-                        return Integer.MAX_VALUE;
-                    }
-
-                    @Override
-                    protected void data(ByteBuffer src, boolean endOfStream) {
-                        if (src.hasRemaining()) {
-                            ByteBuffer copy = pool.poll();
-                            if (copy == null || copy.capacity() < src.remaining()) {
-                                copy = ByteBuffer.allocate(Math.max(32 * 1024, src.remaining()));
-                            }
-                            copy.clear();
-                            copy.put(src).flip();
-                            ready.add(copy);
+                new IoThreadConsumer((src, endOfStream) -> {
+                    if (src.hasRemaining()) {
+                        ByteBuffer copy = pool.poll();
+                        if (copy == null || copy.capacity() < src.remaining()) {
+                            copy = ByteBuffer.allocate(Math.max(32 * 1024, src.remaining()));
                         }
-                        if (endOfStream) {
-                            ready.add(end);
-                        }
+                        copy.clear();
+                        copy.put(src).flip();
+                        ready.add(copy);
                     }
-
-                    @Override
-                    protected long[] generateContent() {
-                        return new long[0];
+                    if (endOfStream) {
+                        ready.add(end);
                     }
-
-                    @Override
-                    public void releaseResources() {}
-                }) {
-                    @Override
-                    protected long[] buildResult(HttpResponse response, long[] entity, ContentType contentType) {
-                        return entity;
-                    }
-
-                    @Override
-                    public void informationResponse(HttpResponse response, HttpContext context) {}
-                },
+                }),
                 null);
         CRC32 crc = new CRC32();
         long count = 0;
@@ -552,13 +529,15 @@ public final class FilesBenchmark {
         public void releaseResources() {}
     }
 
-    /** Reads a response body on the I/O thread, counting and checksumming it; keeps nothing. */
-    private static final class DiscardingResponseConsumer extends AbstractAsyncResponseConsumer<long[], long[]> {
-        DiscardingResponseConsumer() {
-            super(new AbstractBinAsyncEntityConsumer<long[]>() {
-                private final CRC32 crc = new CRC32();
-                private long count;
+    /** Hands every read of a response body to a sink on HttpClient's I/O thread, never holding input back. */
+    private static final class IoThreadConsumer extends AbstractAsyncResponseConsumer<Void, Void> {
+        /** Takes the bytes of one read; {@code src} is reused by HttpClient once this returns. */
+        interface Sink {
+            void data(ByteBuffer src, boolean endOfStream);
+        }
 
+        IoThreadConsumer(Sink sink) {
+            super(new AbstractBinAsyncEntityConsumer<Void>() {
                 @Override
                 protected void streamStart(ContentType contentType) {}
 
@@ -569,13 +548,12 @@ public final class FilesBenchmark {
 
                 @Override
                 protected void data(ByteBuffer src, boolean endOfStream) {
-                    count += src.remaining();
-                    crc.update(src);
+                    sink.data(src, endOfStream);
                 }
 
                 @Override
-                protected long[] generateContent() {
-                    return new long[] {count, crc.getValue()};
+                protected Void generateContent() {
+                    return null;
                 }
 
                 @Override
@@ -584,15 +562,15 @@ public final class FilesBenchmark {
         }
 
         @Override
-        protected long[] buildResult(HttpResponse response, long[] entity, ContentType contentType) {
+        protected Void buildResult(HttpResponse response, Void entity, ContentType contentType) {
             if (response.getCode() != 200) {
                 throw new IllegalStateException("download answered " + response.getCode());
             }
-            return entity;
+            return null;
         }
 
         @Override
-        public void informationResponse(HttpResponse response, HttpContext context) throws HttpException, IOException {}
+        public void informationResponse(HttpResponse response, HttpContext context) {}
     }
 
     // ------------------------------------------------------------------------------------------------ report
