@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,6 +47,19 @@ class AsyncWireTest {
 
     private static <T> T await(CompletableFuture<T> future) throws Exception {
         return future.get(20, TimeUnit.SECONDS);
+    }
+
+    /** The typed failure is the direct cause of both {@code get}'s and {@code join}'s exception. */
+    private static <E extends Throwable> void assertFailsInside(
+            CompletableFuture<?> future, Class<E> type, Consumer<E> check) {
+        assertThatThrownBy(() -> await(future))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOfSatisfying(type, check);
+        assertThatThrownBy(future::join)
+                .isInstanceOf(CompletionException.class)
+                .cause()
+                .isInstanceOf(type);
     }
 
     private static void stubEndpointError(String id, int status, String code) {
@@ -88,16 +102,10 @@ class AsyncWireTest {
                 .connectionConfig(config(server))
                 .createAsync();
 
-        assertThatThrownBy(() -> await(future))
-                .isInstanceOf(ExecutionException.class)
-                .cause()
-                .isInstanceOfSatisfying(
-                        CapacityExceededException.class,
-                        e -> assertThat(e.error().code()).isEqualTo("SANDBOX::CAPACITY"));
-        assertThatThrownBy(future::join)
-                .isInstanceOf(CompletionException.class)
-                .cause()
-                .isInstanceOf(CapacityExceededException.class);
+        assertFailsInside(
+                future,
+                CapacityExceededException.class,
+                e -> assertThat(e.error().code()).isEqualTo("SANDBOX::CAPACITY"));
         server.verify(0, deleteRequestedFor(urlPathMatching("/v1/sandboxes/.*")));
     }
 
@@ -145,16 +153,10 @@ class AsyncWireTest {
         CompletableFuture<Sandbox> future =
                 Sandbox.connector("as-4").connectionConfig(config(server)).connectAsync();
 
-        assertThatThrownBy(() -> await(future))
-                .isInstanceOf(ExecutionException.class)
-                .cause()
-                .isInstanceOfSatisfying(
-                        NotFoundException.class,
-                        e -> assertThat(e.error().code()).isEqualTo("SANDBOX::NOT_FOUND"));
-        assertThatThrownBy(future::join)
-                .isInstanceOf(CompletionException.class)
-                .cause()
-                .isInstanceOf(NotFoundException.class);
+        assertFailsInside(
+                future,
+                NotFoundException.class,
+                e -> assertThat(e.error().code()).isEqualTo("SANDBOX::NOT_FOUND"));
         server.verify(0, deleteRequestedFor(urlPathMatching("/v1/sandboxes/.*")));
     }
 
@@ -208,16 +210,10 @@ class AsyncWireTest {
         try (Sandbox sandbox = Sandbox.connect("as-7", config(server))) {
             CompletableFuture<Sandbox> future = sandbox.resumeAsync();
 
-            assertThatThrownBy(() -> await(future))
-                    .isInstanceOf(ExecutionException.class)
-                    .cause()
-                    .isInstanceOfSatisfying(
-                            ConflictException.class,
-                            e -> assertThat(e.error().code()).isEqualTo("SANDBOX::NOT_PAUSED"));
-            assertThatThrownBy(future::join)
-                    .isInstanceOf(CompletionException.class)
-                    .cause()
-                    .isInstanceOf(ConflictException.class);
+            assertFailsInside(
+                    future,
+                    ConflictException.class,
+                    e -> assertThat(e.error().code()).isEqualTo("SANDBOX::NOT_PAUSED"));
             // the blocking form throws the same type
             assertThatThrownBy(sandbox::resume).isInstanceOf(ConflictException.class);
             // the instance that asked stays usable
