@@ -48,25 +48,7 @@ class CommandsBackpressureTest {
 
         @Override
         public CompletableFuture<TransportResponse> send(TransportRequest request) {
-            return CompletableFuture.completedFuture(new TransportResponse() {
-                @Override
-                public int statusCode() {
-                    return 200;
-                }
-
-                @Override
-                public Map<String, List<String>> headers() {
-                    return Map.of("Content-Type", List.of("text/event-stream"));
-                }
-
-                @Override
-                public Flow.Publisher<ByteBuffer> body() {
-                    return FakeTransport.this::subscribe;
-                }
-
-                @Override
-                public void close() {}
-            });
+            return CompletableFuture.completedFuture(new EventStreamResponse(FakeTransport.this::subscribe, () -> {}));
         }
 
         private void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {

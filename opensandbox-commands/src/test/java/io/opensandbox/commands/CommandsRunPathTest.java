@@ -10,13 +10,10 @@ import io.opensandbox.api.SandboxHandle;
 import io.opensandbox.api.spi.Transport;
 import io.opensandbox.api.spi.TransportRequest;
 import io.opensandbox.api.spi.TransportResponse;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -38,29 +35,11 @@ class CommandsRunPathTest {
         @Override
         public CompletableFuture<TransportResponse> send(TransportRequest request) {
             sent.incrementAndGet();
-            return CompletableFuture.completedFuture(new TransportResponse() {
-                @Override
-                public int statusCode() {
-                    return 200;
-                }
-
-                @Override
-                public Map<String, List<String>> headers() {
-                    return Map.of("Content-Type", List.of("text/event-stream"));
-                }
-
-                @Override
-                public Flow.Publisher<ByteBuffer> body() {
-                    return subscriber -> {
+            return CompletableFuture.completedFuture(new EventStreamResponse(
+                    subscriber -> {
                         throw new IllegalStateException("transport bug: body cannot be subscribed");
-                    };
-                }
-
-                @Override
-                public void close() {
-                    closed.incrementAndGet();
-                }
-            });
+                    },
+                    closed::incrementAndGet));
         }
 
         @Override
