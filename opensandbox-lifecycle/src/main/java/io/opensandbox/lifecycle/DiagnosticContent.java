@@ -7,7 +7,8 @@ import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Diagnostic logs or events of a sandbox: inline text, or a URL to download it from. Immutable.
+ * Diagnostic logs or events of a sandbox: inline text, or a URL to download it from. Immutable. {@code toString()}
+ * leaves out the text and the URL's query, which for a presigned URL is a credential.
  *
  * @param sandboxId the sandbox
  * @param kind {@code logs} or {@code events}
@@ -78,5 +79,17 @@ public record DiagnosticContent(
      */
     public OptionalLong contentLength() {
         return length < 0 ? OptionalLong.empty() : OptionalLong.of(length);
+    }
+
+    @Override
+    public String toString() {
+        String shownUrl = url;
+        if (shownUrl != null && shownUrl.indexOf('?') >= 0) {
+            shownUrl = shownUrl.substring(0, shownUrl.indexOf('?')) + "?***";
+        }
+        return "DiagnosticContent[sandboxId=" + sandboxId + ", kind=" + kind + ", scope=" + scope + ", delivery="
+                + delivery + ", contentType=" + contentType + ", truncated=" + truncated + ", warnings=" + warnings
+                + ", inlineContent=" + (inlineContent == null ? "null" : inlineContent.length() + " chars") + ", url="
+                + shownUrl + ", length=" + length + ", urlExpiresAt=" + urlExpiresAt + "]";
     }
 }

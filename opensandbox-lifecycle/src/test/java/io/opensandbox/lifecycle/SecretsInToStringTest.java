@@ -98,4 +98,25 @@ class SecretsInToStringTest {
         assertThat(ossfs.toString()).contains("bucket", "AKID").doesNotContain(OSS_SECRET);
         assertThat(new Wire.ImageSpec("python:3.12", auth).toString()).doesNotContain(REGISTRY_PASSWORD);
     }
+
+    @Test
+    void diagnosticContent_hidesThePresignedQueryAndTheText() {
+        DiagnosticContent content = new DiagnosticContent(
+                "sbx",
+                "logs",
+                "container",
+                "url",
+                "text/plain",
+                false,
+                List.of(),
+                "line with a token=abc",
+                "https://oss.example/logs.txt?Signature=s3cr3t&Expires=1",
+                42,
+                null);
+
+        assertThat(content.toString())
+                .contains("https://oss.example/logs.txt?***", "21 chars")
+                .doesNotContain("s3cr3t", "token=abc");
+        assertThat(content.contentUrl()).contains("https://oss.example/logs.txt?Signature=s3cr3t&Expires=1");
+    }
 }
