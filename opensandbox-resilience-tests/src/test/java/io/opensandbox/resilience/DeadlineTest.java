@@ -63,6 +63,15 @@ class DeadlineTest {
         return ConnectionConfig.builder().domain(address).apiKey("deadline-key").retryPolicy(RetryPolicy.disabled());
     }
 
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static long millisSince(long start) {
         return (System.nanoTime() - start) / 1_000_000;
     }
@@ -311,15 +320,31 @@ class DeadlineTest {
         ConnectionConfig config = base.toBuilder().build();
         try (Sandbox sandbox =
                 Sandbox.builder().image("ubuntu").connectionConfig(config).create()) {
-            CompletableFuture<Execution> running = Commands.of(sandbox)
-                    .runAsync(
-                            "sleep 20",
-                            RunOptions.builder().interruptOnCancel(true).build(),
-                            ExecutionHandlers.NONE);
-            long start = System.nanoTime();
+            Commands commands = Commands.of(sandbox);
+            CompletableFuture<Execution> running = commands.runAsync(
+                    "sleep 20.5", RunOptions.builder().interruptOnCancel(true).build(), ExecutionHandlers.NONE);
+            // the pattern's [0] keeps the checking shell's own command line from matching it
+            String find = "pgrep -f 'sleep 2[0][.]5' || true";
+            long started = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (commands.run(find).stdoutText().isBlank() && System.nanoTime() < started) {
+                sleepQuietly(20);
+            }
+            assertThat(commands.run(find).stdoutText()).as("the command runs").isNotBlank();
             assertThatThrownBy(() -> running.get(700, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+
             running.cancel(true);
-            assertThat(millisSince(start)).isLessThan(700 + SLACK_MS);
+
+            // the caller's deadline reached the sandbox: the remote command ended (interrupted, or stopped by execd
+            // when its stream closed), instead of running on after the caller gave up
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            String left = commands.run(find).stdoutText();
+            while (!left.isBlank() && System.nanoTime() < deadline) {
+                sleepQuietly(50);
+                left = commands.run(find).stdoutText();
+            }
+            assertThat(left)
+                    .as("processes of the cancelled command left in the sandbox")
+                    .isBlank();
             sandbox.kill();
         }
         assertThat(SdkResources.awaitNoOwnedThreads(Duration.ofSeconds(10))).isEmpty();
