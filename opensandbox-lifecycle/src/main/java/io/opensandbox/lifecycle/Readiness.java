@@ -18,6 +18,37 @@ import org.jspecify.annotations.Nullable;
  * than one polling interval, and each probe is given no more time than the budget has left.
  */
 final class Readiness {
+    /** The time the wait runs on; tests drive a fake one. */
+    interface Timing {
+        /** The real clock: {@link System#nanoTime()}, delays on the JDK's timer, checks on the common pool. */
+        Timing SYSTEM = new Timing() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public Executor after(long nanos) {
+                return CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS);
+            }
+
+            @Override
+            public Executor checks() {
+                return ForkJoinPool.commonPool();
+            }
+        };
+
+        /** A monotonic clock, in nanoseconds. */
+        long nanoTime();
+
+        /** Runs tasks once the given time has passed. */
+        Executor after(long nanos);
+
+        /** Runs custom health checks. */
+        Executor checks();
+    }
+
+    private final Timing timing;
     private final Sandbox sandbox;
     private final Duration timeout;
     private final Duration interval;
@@ -27,17 +58,24 @@ final class Readiness {
     private @Nullable String lastError;
     private @Nullable Throwable lastFailure;
 
-    private Readiness(Sandbox sandbox, Duration timeout, Duration interval, @Nullable HealthCheck check) {
+    private Readiness(
+            Timing timing, Sandbox sandbox, Duration timeout, Duration interval, @Nullable HealthCheck check) {
+        this.timing = timing;
         this.sandbox = sandbox;
         this.timeout = timeout;
         this.interval = interval;
         this.check = check;
-        this.deadline = System.nanoTime() + timeout.toNanos();
+        this.deadline = timing.nanoTime() + timeout.toNanos();
     }
 
     static CompletableFuture<Void> await(
             Sandbox sandbox, Duration timeout, Duration interval, @Nullable HealthCheck check) {
-        return new Readiness(sandbox, timeout, interval, check).attempt();
+        return await(Timing.SYSTEM, sandbox, timeout, interval, check);
+    }
+
+    static CompletableFuture<Void> await(
+            Timing timing, Sandbox sandbox, Duration timeout, Duration interval, @Nullable HealthCheck check) {
+        return new Readiness(timing, sandbox, timeout, interval, check).attempt();
     }
 
     private CompletableFuture<Void> attempt() {
@@ -57,20 +95,20 @@ final class Readiness {
                     if (ready) {
                         return CompletableFuture.completedFuture(null);
                     }
-                    long left = deadline - System.nanoTime();
+                    long left = deadline - timing.nanoTime();
                     if (left <= 0) {
                         return CompletableFuture.failedFuture(timedOut());
                     }
                     long wait = Math.min(left, interval.toNanos());
-                    Executor later = CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS);
-                    return CompletableFuture.supplyAsync(() -> null, later).thenCompose(ignored -> attempt());
+                    return CompletableFuture.supplyAsync(() -> null, timing.after(wait))
+                            .thenCompose(ignored -> attempt());
                 });
     }
 
     private CompletableFuture<Boolean> probe() {
         // A probe may use what is left of the budget, and at least one polling interval, so the wait overshoots by
         // at most one interval and the last probe still has time to report the real failure.
-        long budget = Math.max(deadline - System.nanoTime(), interval.toNanos());
+        long budget = Math.max(deadline - timing.nanoTime(), interval.toNanos());
         HealthCheck custom = check;
         if (custom != null) {
             CompletableFuture<Boolean> running = CompletableFuture.supplyAsync(
@@ -83,7 +121,7 @@ final class Readiness {
                             throw new IllegalStateException(e.getMessage(), e);
                         }
                     },
-                    ForkJoinPool.commonPool());
+                    timing.checks());
             // A custom check that blocks must not hold the wait past its budget: stop waiting for it (its thread
             // keeps running until the check returns; a check should bound its own calls).
             CompletableFuture<Boolean> bounded = new CompletableFuture<>();
@@ -95,7 +133,7 @@ final class Readiness {
                 }
             });
             long millis = TimeUnit.NANOSECONDS.toMillis(budget);
-            CompletableFuture.delayedExecutor(budget, TimeUnit.NANOSECONDS)
+            timing.after(budget)
                     .execute(() -> bounded.completeExceptionally(
                             new TimeoutException("the health check did not answer within " + millis + " ms")));
             return bounded;
