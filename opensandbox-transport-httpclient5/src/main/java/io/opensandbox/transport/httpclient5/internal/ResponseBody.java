@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * Consumes a response for HttpClient and publishes its body to one subscriber with backpressure.
  *
  * <p>HttpClient reads from the socket only while its input window is open. This consumer opens it (through the
- * {@link CapacityChannel}) only while the subscriber has unmet demand and fewer than {@link #WINDOW} bytes are
- * queued, so at most about one window plus one read buffer is ever held. Each chunk is copied into a buffer that
- * the subscriber owns; a full-sized one ({@link #CHUNK}) that the subscriber gives back
+ * {@link CapacityChannel}) only while the subscriber has unmet demand and less than a window is queued: {@link #WINDOW}
+ * for a reader that asks for a few buffers, up to {@link #MAX_WINDOW} for one that asks for many. So normally about
+ * one window plus one read buffer is held (below: when more is). Each chunk is copied into a buffer that the
+ * subscriber owns; a full-sized one ({@link #CHUNK}) that the subscriber gives back
  * ({@link io.opensandbox.api.spi.TransportResponse#releaseBuffer(ByteBuffer)}) is filled again, so a long download
  * reuses the same few buffers. Signals are delivered in order and never concurrently (a work-in-progress counter
  * serialises the drain loop).
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * of every download over a long round trip, so it is left to the kernel.
  */
 final class ResponseBody implements AsyncResponseConsumer<Void>, Flow.Publisher<ByteBuffer>, Flow.Subscription {
-    /** The input window HttpClient starts each response with, and the most this consumer opens it to. */
+    /** The input window HttpClient starts each response with, and the least this consumer opens it to. */
     static final int WINDOW = 64 * 1024;
 
     /** The widest window, for readers that ask for many buffers at once (file downloads). */
