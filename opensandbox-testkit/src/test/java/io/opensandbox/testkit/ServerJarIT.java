@@ -82,6 +82,7 @@ class ServerJarIT {
                         e);
             }
             assertThat(line).isEqualTo("OpenSandbox local server listening on 127.0.0.1:" + port);
+            assertThat(output.toString()).as("the jar carries a logger").doesNotContain("No SLF4J providers");
             String base = "http://127.0.0.1:" + port + "/v1";
 
             // rejected without the key, and with a wrong one
@@ -149,7 +150,8 @@ class ServerJarIT {
                         String line;
                         while ((line = r.readLine()) != null) {
                             output.append(line).append('\n');
-                            if (line.contains("listening on")) {
+                            // the line main prints for scripts; the jar also logs one through slf4j-simple
+                            if (line.startsWith("OpenSandbox local server listening on")) {
                                 listening.complete(line);
                             }
                         }
