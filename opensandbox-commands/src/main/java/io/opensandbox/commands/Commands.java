@@ -183,7 +183,7 @@ public final class Commands {
         TransportResponse response = Futures.await(open(path, body, idle), what);
         // The command may be running from here on: nothing below may fail without closing the response.
         try {
-            response.body().subscribe(call);
+            call.subscribeTo(response);
             call.drainBlocking(idle);
         } catch (InterruptedException e) {
             call.cancel();
@@ -218,7 +218,7 @@ public final class Commands {
                 response.close();
             } else {
                 try {
-                    response.body().subscribe(call);
+                    call.subscribeTo(response);
                 } catch (RuntimeException e) {
                     // the command may be running: close the response and fail the call instead of losing both
                     call.fail(e);
@@ -559,7 +559,7 @@ public final class Commands {
             } else if (watch.isFinished()) {
                 response.close();
             } else {
-                response.body().subscribe(watch);
+                watch.subscribeTo(response);
             }
         });
         return watch;

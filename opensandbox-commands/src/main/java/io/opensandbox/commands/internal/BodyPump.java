@@ -1,5 +1,6 @@
 package io.opensandbox.commands.internal;
 
+import io.opensandbox.api.spi.TransportResponse;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -34,6 +35,7 @@ public abstract class BodyPump implements Flow.Subscriber<ByteBuffer> {
     private @Nullable Throwable upstreamFailure;
     private boolean cancelled;
     private volatile boolean finished;
+    private volatile @Nullable TransportResponse source;
 
     /**
      * Creates a pump.
@@ -47,7 +49,8 @@ public abstract class BodyPump implements Flow.Subscriber<ByteBuffer> {
     }
 
     /**
-     * Consumes one buffer on the consumer thread. Must not throw.
+     * Consumes one buffer on the consumer thread. Must not throw, and must not keep the buffer: once this returns
+     * it goes back to the transport ({@link #subscribeTo}) to carry later bytes.
      *
      * @param buffer the buffer
      * @return {@code true} when the stream is complete as far as the consumer is concerned; the subscription is
@@ -72,6 +75,16 @@ public abstract class BodyPump implements Flow.Subscriber<ByteBuffer> {
      */
     public final boolean isFinished() {
         return finished;
+    }
+
+    /**
+     * Subscribes to a response's body, giving each buffer back to the response once consumed.
+     *
+     * @param response the response whose body to read
+     */
+    public final void subscribeTo(TransportResponse response) {
+        source = response;
+        response.body().subscribe(this);
     }
 
     @Override
@@ -199,7 +212,12 @@ public abstract class BodyPump implements Flow.Subscriber<ByteBuffer> {
                 lock.unlock();
             }
             if (buffer != null) {
-                if (consume(buffer)) {
+                boolean complete = consume(buffer);
+                TransportResponse from = source;
+                if (from != null) {
+                    from.releaseBuffer(buffer);
+                }
+                if (complete) {
                     cancel();
                     completed();
                     return;

@@ -3,6 +3,7 @@ package io.opensandbox.commands.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opensandbox.api.SandboxTimeoutException;
+import io.opensandbox.api.spi.TransportResponse;
 import io.opensandbox.commands.ExecutionHandlers;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
@@ -105,5 +107,51 @@ class BodyPumpTest {
                 .havingCause()
                 .isInstanceOf(SandboxTimeoutException.class)
                 .withMessageContaining("idle timeout (" + Long.MAX_VALUE + " ms)");
+    }
+
+    @Test
+    void subscribeTo_givesEachBufferBackToTheResponseOnceConsumed() throws Exception {
+        Recording pump = new Recording();
+        List<ByteBuffer> released = new ArrayList<>();
+        List<ByteBuffer> sent = List.of(
+                ByteBuffer.wrap("a".getBytes(StandardCharsets.UTF_8)),
+                ByteBuffer.wrap("b".getBytes(StandardCharsets.UTF_8)));
+        TransportResponse response = new TransportResponse() {
+            @Override
+            public int statusCode() {
+                return 200;
+            }
+
+            @Override
+            public Map<String, List<String>> headers() {
+                return Map.of();
+            }
+
+            @Override
+            public Flow.Publisher<ByteBuffer> body() {
+                return subscriber -> {
+                    subscriber.onSubscribe(noop());
+                    sent.forEach(subscriber::onNext);
+                    subscriber.onComplete();
+                };
+            }
+
+            @Override
+            public void releaseBuffer(ByteBuffer buffer) {
+                assertThat(pump.consumed)
+                        .as("released only after it was consumed")
+                        .hasSize(released.size() + 1);
+                released.add(buffer);
+            }
+
+            @Override
+            public void close() {}
+        };
+
+        pump.subscribeTo(response);
+        pump.drainBlocking(Duration.ofSeconds(5));
+
+        assertThat(pump.consumed).containsExactly("a", "b");
+        assertThat(released).containsExactlyElementsOf(sent);
     }
 }
