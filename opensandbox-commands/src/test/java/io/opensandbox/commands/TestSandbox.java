@@ -5,15 +5,8 @@ import io.opensandbox.api.Endpoint;
 import io.opensandbox.api.SandboxHandle;
 import io.opensandbox.api.internal.Transports;
 import io.opensandbox.api.spi.Transport;
-import io.opensandbox.api.spi.TransportRequest;
-import io.opensandbox.api.spi.TransportResponse;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** A sandbox handle whose execd endpoint is a local test server; the transport is found through ServiceLoader. */
 final class TestSandbox implements SandboxHandle, AutoCloseable {
@@ -23,87 +16,7 @@ final class TestSandbox implements SandboxHandle, AutoCloseable {
     private final ConnectionConfig config;
     private final Transports.Lease lease;
     private final Endpoint endpoint;
-    private final RecordingTransport transport;
-
-    /** Counts body subscriptions the SDK cancelled, at the transport SPI boundary. */
-    static final class RecordingTransport implements Transport {
-        private final Transport delegate;
-        final AtomicInteger cancelledBodies = new AtomicInteger();
-
-        RecordingTransport(Transport delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public CompletableFuture<TransportResponse> send(TransportRequest request) {
-            return delegate.send(request).thenApply(this::wrap);
-        }
-
-        private TransportResponse wrap(TransportResponse response) {
-            return new TransportResponse() {
-                @Override
-                public int statusCode() {
-                    return response.statusCode();
-                }
-
-                @Override
-                public Map<String, List<String>> headers() {
-                    return response.headers();
-                }
-
-                @Override
-                public Flow.Publisher<ByteBuffer> body() {
-                    return subscriber -> response.body().subscribe(new Flow.Subscriber<ByteBuffer>() {
-                        @Override
-                        public void onSubscribe(Flow.Subscription subscription) {
-                            subscriber.onSubscribe(new Flow.Subscription() {
-                                @Override
-                                public void request(long n) {
-                                    subscription.request(n);
-                                }
-
-                                @Override
-                                public void cancel() {
-                                    cancelledBodies.incrementAndGet();
-                                    subscription.cancel();
-                                }
-                            });
-                        }
-
-                        @Override
-                        public void onNext(ByteBuffer item) {
-                            subscriber.onNext(item);
-                        }
-
-                        @Override
-                        public void onError(Throwable throwable) {
-                            subscriber.onError(throwable);
-                        }
-
-                        @Override
-                        public void onComplete() {
-                            subscriber.onComplete();
-                        }
-                    });
-                }
-
-                @Override
-                public void close() {
-                    response.close();
-                }
-            };
-        }
-
-        @Override
-        public String name() {
-            return delegate.name();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
-    }
+    private final CountingTransport transport;
 
     TestSandbox(int port, Duration requestTimeout, Duration streamIdleTimeout) {
         this.config = ConnectionConfig.builder()
@@ -114,7 +27,7 @@ final class TestSandbox implements SandboxHandle, AutoCloseable {
                 .streamIdleTimeout(streamIdleTimeout)
                 .build();
         this.lease = Transports.lease(config);
-        this.transport = new RecordingTransport(lease.transport());
+        this.transport = new CountingTransport(lease.transport(), false);
         this.endpoint = Endpoint.of("127.0.0.1:" + port + PREFIX, Map.of("X-Route", "route-1"));
     }
 
