@@ -98,12 +98,7 @@ public final class DownloadStream extends InputStream {
      * @throws IOException if the body failed, was cut short or timed out
      */
     public @Nullable ByteBuffer nextBuffer() throws IOException {
-        if (current.hasRemaining()) {
-            ByteBuffer result = current;
-            current = EMPTY;
-            return result;
-        }
-        return fetch() ? take() : null;
+        return current.hasRemaining() || fetch() ? take() : null;
     }
 
     /**
