@@ -33,13 +33,10 @@ public enum EgressAction {
         if (value == null) {
             return UNKNOWN;
         }
-        switch (value.strip().toLowerCase(Locale.ROOT)) {
-            case "allow":
-                return ALLOW;
-            case "deny":
-                return DENY;
-            default:
-                return UNKNOWN;
-        }
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "allow" -> ALLOW;
+            case "deny" -> DENY;
+            default -> UNKNOWN;
+        };
     }
 }

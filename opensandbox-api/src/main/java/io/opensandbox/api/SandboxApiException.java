@@ -68,11 +68,9 @@ public class SandboxApiException extends SandboxException {
      */
     @Override
     public boolean isRetryable() {
-        switch (statusCode) {
-            case 408, 425, 429, 500, 502, 503, 504:
-                return true;
-            default:
-                return false;
-        }
+        return switch (statusCode) {
+            case 408, 425, 429, 500, 502, 503, 504 -> true;
+            default -> false;
+        };
     }
 }

@@ -9,14 +9,14 @@ import java.util.Objects;
  * <p>execd sends times with the sandbox's local offset and nanoseconds; they are converted to {@link Instant}s.
  */
 public final class FileInfo {
+    private static final FileMode NO_MODE = FileMode.ofOctal(0);
+
     private final String path;
     private final FileType type;
     private final long size;
     private final Instant modifiedAt;
     private final Instant createdAt;
-    private final String owner;
-    private final String group;
-    private final FileMode mode;
+    private final Permissions permissions;
 
     private FileInfo(Builder builder) {
         this.path = Objects.requireNonNull(builder.path, "path");
@@ -24,9 +24,7 @@ public final class FileInfo {
         this.size = builder.size;
         this.modifiedAt = builder.modifiedAt;
         this.createdAt = builder.createdAt;
-        this.owner = builder.owner;
-        this.group = builder.group;
-        this.mode = builder.mode;
+        this.permissions = builder.permissions;
     }
 
     /**
@@ -85,30 +83,41 @@ public final class FileInfo {
     }
 
     /**
-     * The owner's user name.
+     * The owner, group and mode as execd reported them; pass them to
+     * {@link SandboxFiles#setPermissions(String, Permissions)} or {@link WriteEntry.Builder#permissions} to give
+     * another file the same.
+     *
+     * @return the permissions
+     */
+    public Permissions permissions() {
+        return permissions;
+    }
+
+    /**
+     * The owner's user name: {@code permissions().owner()}, or empty when execd reported none.
      *
      * @return the owner
      */
     public String owner() {
-        return owner;
+        return permissions.owner().orElse("");
     }
 
     /**
-     * The group name.
+     * The group name: {@code permissions().group()}, or empty when execd reported none.
      *
      * @return the group
      */
     public String group() {
-        return group;
+        return permissions.group().orElse("");
     }
 
     /**
-     * The permission bits.
+     * The permission bits: {@code permissions().fileMode()}, or {@code 000} when execd reported none.
      *
      * @return the mode
      */
     public FileMode mode() {
-        return mode;
+        return permissions.fileMode().orElse(NO_MODE);
     }
 
     /**
@@ -137,19 +146,17 @@ public final class FileInfo {
                 && size == that.size
                 && modifiedAt.equals(that.modifiedAt)
                 && createdAt.equals(that.createdAt)
-                && owner.equals(that.owner)
-                && group.equals(that.group)
-                && mode.equals(that.mode);
+                && permissions.equals(that.permissions);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(path, type, size, modifiedAt, createdAt, owner, group, mode);
+        return Objects.hash(path, type, size, modifiedAt, createdAt, permissions);
     }
 
     @Override
     public String toString() {
-        return "FileInfo{" + path + ", " + type + ", " + size + " bytes, " + mode + ", " + owner + ":" + group
+        return "FileInfo{" + path + ", " + type + ", " + size + " bytes, " + mode() + ", " + owner() + ":" + group()
                 + ", modified " + modifiedAt + "}";
     }
 
@@ -160,9 +167,7 @@ public final class FileInfo {
         private long size;
         private Instant modifiedAt = Instant.EPOCH;
         private Instant createdAt = Instant.EPOCH;
-        private String owner = "";
-        private String group = "";
-        private FileMode mode = FileMode.ofOctal(0);
+        private Permissions permissions = Permissions.builder().build();
 
         private Builder(String path) {
             this.path = Objects.requireNonNull(path, "path");
@@ -213,35 +218,13 @@ public final class FileInfo {
         }
 
         /**
-         * Sets the owner (default empty).
+         * Sets the owner, group and mode (default: none of them, read back as empty names and mode {@code 000}).
          *
-         * @param owner the user name
+         * @param permissions the permissions
          * @return this builder
          */
-        public Builder owner(String owner) {
-            this.owner = Objects.requireNonNull(owner, "owner");
-            return this;
-        }
-
-        /**
-         * Sets the group (default empty).
-         *
-         * @param group the group name
-         * @return this builder
-         */
-        public Builder group(String group) {
-            this.group = Objects.requireNonNull(group, "group");
-            return this;
-        }
-
-        /**
-         * Sets the mode (default {@code 000}).
-         *
-         * @param mode the mode
-         * @return this builder
-         */
-        public Builder mode(FileMode mode) {
-            this.mode = Objects.requireNonNull(mode, "mode");
+        public Builder permissions(Permissions permissions) {
+            this.permissions = Objects.requireNonNull(permissions, "permissions");
             return this;
         }
 

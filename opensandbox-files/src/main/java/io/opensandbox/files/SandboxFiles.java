@@ -1,6 +1,6 @@
 package io.opensandbox.files;
 
-import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.opensandbox.api.ConnectionConfig;
 import io.opensandbox.api.Endpoint;
 import io.opensandbox.api.InvalidArgumentException;
@@ -101,12 +101,10 @@ public final class SandboxFiles {
      */
     private static final Duration NO_LIMIT = Duration.ofDays(7);
 
-    private static final JavaType INFO_MAP =
-            Json.MAPPER.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Wire.FileInfo.class);
-    private static final JavaType INFO_LIST =
-            Json.MAPPER.getTypeFactory().constructCollectionType(List.class, Wire.FileInfo.class);
-    private static final JavaType REPLACE_MAP =
-            Json.MAPPER.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Wire.ReplaceResult.class);
+    private static final TypeReference<LinkedHashMap<String, Wire.FileInfo>> INFO_MAP = new TypeReference<>() {};
+    private static final TypeReference<List<Wire.FileInfo>> INFO_LIST = new TypeReference<>() {};
+    private static final TypeReference<LinkedHashMap<String, Wire.ReplaceResult>> REPLACE_MAP =
+            new TypeReference<>() {};
 
     private final SandboxHandle handle;
     private volatile @Nullable ApiClient client;
@@ -300,7 +298,7 @@ public final class SandboxFiles {
         for (WriteEntry entry : entries) {
             Objects.requireNonNull(entry, "entries must not contain null");
             paths.add(RemotePaths.check(entry.path(), "path"));
-            entry.mode().ifPresent(SandboxFiles::checkSendable);
+            entry.permissions().fileMode().ifPresent(SandboxFiles::checkSendable);
         }
         RemotePaths.checkDistinct(paths, "path");
         Multipart body = new Multipart(Multipart.newBoundary());
@@ -310,9 +308,14 @@ public final class SandboxFiles {
             if (source instanceof Path file) {
                 length = localSize(file);
             }
-            Integer mode = entry.mode().map(m -> Wire.modeToWire(m.bits())).orElse(null);
+            Permissions permissions = entry.permissions();
+            Integer mode =
+                    permissions.fileMode().map(m -> Wire.modeToWire(m.bits())).orElse(null);
             byte[] metadata = Json.write(new Wire.UploadMetadata(
-                    entry.path(), entry.owner().orElse(null), entry.group().orElse(null), mode));
+                    entry.path(),
+                    permissions.owner().orElse(null),
+                    permissions.group().orElse(null),
+                    mode));
             body.add(metadata, RemotePaths.partFilename(entry.path()), source, length, entry.path());
         }
         return body.finish();
@@ -1113,14 +1116,21 @@ public final class SandboxFiles {
 
     private static FileInfo toInfo(Wire.FileInfo wire, String fallbackPath) {
         String path = wire.path();
+        Permissions.Builder permissions = Permissions.builder().mode(FileMode.ofOctal(Wire.modeFromWire(wire.mode())));
+        String owner = wire.owner();
+        if (owner != null && !owner.isEmpty()) {
+            permissions.owner(owner);
+        }
+        String group = wire.group();
+        if (group != null && !group.isEmpty()) {
+            permissions.group(group);
+        }
         return FileInfo.builder(path == null || path.isEmpty() ? fallbackPath : path)
                 .type(FileType.fromWire(wire.type()))
                 .size(wire.size())
                 .modifiedAt(instant(wire.modifiedAt()))
                 .createdAt(instant(wire.createdAt()))
-                .owner(wire.owner() == null ? "" : wire.owner())
-                .group(wire.group() == null ? "" : wire.group())
-                .mode(FileMode.ofOctal(Wire.modeFromWire(wire.mode())))
+                .permissions(permissions.build())
                 .build();
     }
 

@@ -5,12 +5,12 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One file to write into the sandbox: its absolute target path, its content and, optionally, owner, group and mode.
+ * One file to write into the sandbox: its absolute target path, its content and, optionally, the
+ * {@link Permissions} (owner, group and mode) to apply to it.
  * Immutable; made with {@link #builder(String)} or the {@code of} shortcuts.
  *
  * <p>Content comes from a {@code String}, a {@code byte[]}, a local {@link Path} or an {@link InputStream}; it is
@@ -24,9 +24,7 @@ import org.jspecify.annotations.Nullable;
 public final class WriteEntry {
     private final String path;
     private final Content content;
-    private final @Nullable String owner;
-    private final @Nullable String group;
-    private final @Nullable FileMode mode;
+    private final Permissions permissions;
 
     private WriteEntry(Builder builder) {
         this.path = builder.path;
@@ -36,9 +34,7 @@ public final class WriteEntry {
                     "no content set for " + builder.path + "; call content(...) on the builder", null);
         }
         this.content = set;
-        this.owner = builder.owner;
-        this.group = builder.group;
-        this.mode = builder.mode;
+        this.permissions = builder.permissions;
     }
 
     /**
@@ -105,30 +101,12 @@ public final class WriteEntry {
     }
 
     /**
-     * The owner to set, if any.
+     * The owner, group and mode to set after writing; {@linkplain Permissions#isEmpty() empty} when none is set.
      *
-     * @return the owner
+     * @return the permissions
      */
-    public Optional<String> owner() {
-        return Optional.ofNullable(owner);
-    }
-
-    /**
-     * The group to set, if any.
-     *
-     * @return the group
-     */
-    public Optional<String> group() {
-        return Optional.ofNullable(group);
-    }
-
-    /**
-     * The mode to set, if any.
-     *
-     * @return the mode
-     */
-    public Optional<FileMode> mode() {
-        return Optional.ofNullable(mode);
+    public Permissions permissions() {
+        return permissions;
     }
 
     /**
@@ -152,8 +130,11 @@ public final class WriteEntry {
 
     @Override
     public String toString() {
-        return "WriteEntry{" + path + ", " + content.describe() + (mode == null ? "" : ", mode " + mode.toOctalString())
-                + "}";
+        return "WriteEntry{" + path + ", " + content.describe()
+                + permissions
+                        .fileMode()
+                        .map(mode -> ", mode " + mode.toOctalString())
+                        .orElse("") + "}";
     }
 
     /** A content source and its length when known (-1 when not, or not yet). */
@@ -181,9 +162,7 @@ public final class WriteEntry {
     public static final class Builder {
         private final String path;
         private @Nullable Content content;
-        private @Nullable String owner;
-        private @Nullable String group;
-        private @Nullable FileMode mode;
+        private Permissions permissions = Permissions.builder().build();
 
         private Builder(String path) {
             this.path = Objects.requireNonNull(path, "path");
@@ -267,36 +246,26 @@ public final class WriteEntry {
         }
 
         /**
-         * Sets the owner of the written file.
+         * Sets the owner, group and mode to apply to the written file; an unset one is not sent, and execd leaves
+         * it as it is. Replaces what an earlier call (or {@link #mode}) set.
          *
-         * @param owner a user name in the sandbox
+         * @param permissions the permissions
          * @return this builder
          */
-        public Builder owner(String owner) {
-            this.owner = Objects.requireNonNull(owner, "owner");
+        public Builder permissions(Permissions permissions) {
+            this.permissions = Objects.requireNonNull(permissions, "permissions");
             return this;
         }
 
         /**
-         * Sets the group of the written file.
-         *
-         * @param group a group name in the sandbox
-         * @return this builder
-         */
-        public Builder group(String group) {
-            this.group = Objects.requireNonNull(group, "group");
-            return this;
-        }
-
-        /**
-         * Sets the mode of the written file (by default none is sent and execd leaves the mode alone).
+         * Sets the mode of the written file and nothing else: the same as
+         * {@code permissions(Permissions.mode(mode))} (by default no mode is sent and execd leaves it alone).
          *
          * @param mode the mode
          * @return this builder
          */
         public Builder mode(FileMode mode) {
-            this.mode = Objects.requireNonNull(mode, "mode");
-            return this;
+            return permissions(Permissions.mode(mode));
         }
 
         /**

@@ -204,13 +204,16 @@ class SandboxFilesWireTest {
                 List.of(
                         WriteEntry.builder("/w/run.sh")
                                 .content("echo hi\n")
-                                .owner("admin")
-                                .mode(FileMode.of("755"))
+                                .permissions(Permissions.builder()
+                                        .owner("admin")
+                                        .mode(FileMode.of("755"))
+                                        .build())
                                 .build(),
                         WriteEntry.of("/w/data dir/ü.bin", local),
                         WriteEntry.builder("/w/raw")
                                 .content(new byte[] {0, (byte) 0xff})
-                                .group("staff")
+                                .permissions(
+                                        Permissions.builder().group("staff").build())
                                 .build()),
                 WriteOptions.builder()
                         .listener((done, total) -> reports.add(new long[] {done, total}))
@@ -614,6 +617,12 @@ class SandboxFilesWireTest {
         assertThat(a.mode()).isEqualTo(FileMode.of("644"));
         assertThat(a.owner()).isEqualTo("admin");
         assertThat(a.group()).isEqualTo("staff");
+        assertThat(a.permissions())
+                .isEqualTo(Permissions.builder()
+                        .owner("admin")
+                        .group("staff")
+                        .mode(FileMode.of("644"))
+                        .build());
         assertThat(a.modifiedAt()).isEqualTo(Instant.parse("2025-11-16T06:30:45.123456789Z"));
         assertThat(infos.get("/w/b c").type()).isEqualTo(FileType.UNKNOWN);
     }

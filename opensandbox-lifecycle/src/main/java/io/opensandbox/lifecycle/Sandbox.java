@@ -879,15 +879,10 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
                     .thenCompose(info -> {
                         LOG.info("created sandbox {} on {}", info.id(), chosen.domain());
                         return connectAsync(info.id(), chosen, chosenOptions)
-                                .handle((sandbox, failure) -> {
-                                    if (failure == null) {
-                                        return CompletableFuture.completedFuture(sandbox);
-                                    }
-                                    return killQuietly(calls, info.id()).<Sandbox>thenApply(ignored -> {
-                                        throw ErrorMapper.fromFailure(failure, "create sandbox " + info.id());
-                                    });
-                                })
-                                .thenCompose(future -> future);
+                                .exceptionallyCompose(failure -> killQuietly(calls, info.id())
+                                        .<Sandbox>thenApply(ignored -> {
+                                            throw ErrorMapper.fromFailure(failure, "create sandbox " + info.id());
+                                        }));
                     })
                     .whenComplete((sandbox, failure) -> {
                         if (failure != null) {
@@ -897,10 +892,11 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
                             // The caller cancelled (or create() was interrupted) while the server made the
                             // sandbox: nobody holds it, so it must not live on until its timeout.
                             LOG.info("sandbox {} was ready after its create was cancelled; killing it", sandbox.id());
-                            killQuietly(calls, sandbox.id()).whenComplete((ignored, error) -> {
-                                sandbox.close();
-                                lease.close();
-                            });
+                            CompletableFuture<?> unusedKill = killQuietly(calls, sandbox.id())
+                                    .whenComplete((ignored, error) -> {
+                                        sandbox.close();
+                                        lease.close();
+                                    });
                         } else {
                             lease.close();
                         }

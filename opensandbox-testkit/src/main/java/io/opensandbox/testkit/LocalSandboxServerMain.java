@@ -23,30 +23,31 @@ public final class LocalSandboxServerMain {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
-                case "--port":
+                case "--port" -> {
                     builder.port(Integer.parseInt(value(args, ++i, arg)));
-                    break;
-                case "--api-key":
+                }
+                case "--api-key" -> {
                     builder.apiKey(value(args, ++i, arg));
-                    break;
-                case "--grace-period-ms":
+                }
+                case "--grace-period-ms" -> {
                     builder.gracePeriod(Duration.ofMillis(Long.parseLong(value(args, ++i, arg))));
-                    break;
-                case "--ping-interval-ms":
+                }
+                case "--ping-interval-ms" -> {
                     builder.pingInterval(Duration.ofMillis(Long.parseLong(value(args, ++i, arg))));
-                    break;
-                case "--unisolated":
+                }
+                case "--unisolated" -> {
                     builder.isolation(LocalSandboxServer.Isolation.UNISOLATED);
-                    break;
-                case "--help":
-                case "-h":
+                }
+                case "--help", "-h" -> {
                     System.out.println("Usage: java -jar opensandbox-testkit-server.jar [--port P] [--api-key K]"
                             + " [--grace-period-ms N] [--ping-interval-ms N] [--unisolated]");
                     return;
-                default:
+                }
+                default -> {
                     System.err.println("Unknown option " + arg + " (try --help)");
                     System.exit(2);
                     return;
+                }
             }
         }
         LocalSandboxServer server = builder.start();

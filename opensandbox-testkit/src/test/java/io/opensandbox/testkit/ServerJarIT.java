@@ -111,9 +111,8 @@ class ServerJarIT {
             JsonNode ep = json(endpoint);
             Map<String, String> execdHeaders = new LinkedHashMap<>();
             ep.path("headers")
-                    .fields()
-                    .forEachRemaining(
-                            e -> execdHeaders.put(e.getKey(), e.getValue().asText()));
+                    .properties()
+                    .forEach(e -> execdHeaders.put(e.getKey(), e.getValue().asText()));
             HttpResponse<String> command = send(
                     "POST",
                     "http://" + ep.get("endpoint").asText() + "/command",

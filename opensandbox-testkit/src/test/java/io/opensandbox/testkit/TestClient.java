@@ -116,8 +116,8 @@ final class TestClient {
         JsonNode n = json(r);
         Map<String, String> headers = new LinkedHashMap<>();
         n.path("headers")
-                .fields()
-                .forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
+                .properties()
+                .forEach(e -> headers.put(e.getKey(), e.getValue().asText()));
         // concatenation, never resolution: the endpoint carries a path
         return new Endpoint("http://" + n.get("endpoint").asText(), headers);
     }

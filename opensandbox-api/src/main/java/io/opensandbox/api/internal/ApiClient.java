@@ -1,6 +1,6 @@
 package io.opensandbox.api.internal;
 
-import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.opensandbox.api.ConnectionConfig;
 import io.opensandbox.api.RetryPolicy;
 import io.opensandbox.api.SandboxException;
@@ -85,8 +85,47 @@ public final class ApiClient {
         return new Call(method, pathAndQuery);
     }
 
-    /** A response read whole into memory. */
-    public record Response(int status, Map<String, List<String>> headers, byte[] body) {
+    /**
+     * A response read whole into memory. A class rather than a record: its body is an array, which a record would
+     * compare and hash by identity.
+     */
+    public static final class Response {
+        private final int status;
+        private final Map<String, List<String>> headers;
+        private final byte[] body;
+
+        Response(int status, Map<String, List<String>> headers, byte[] body) {
+            this.status = status;
+            this.headers = headers;
+            this.body = body;
+        }
+
+        /**
+         * The HTTP status code.
+         *
+         * @return the status
+         */
+        public int status() {
+            return status;
+        }
+
+        /**
+         * The response headers, as the transport delivered them.
+         *
+         * @return the headers
+         */
+        public Map<String, List<String>> headers() {
+            return headers;
+        }
+
+        /**
+         * The body, whole; the array is the response's own, not a copy.
+         *
+         * @return the body bytes
+         */
+        public byte[] body() {
+            return body;
+        }
 
         /**
          * The first value of a header, case-insensitively.
@@ -344,7 +383,7 @@ public final class ApiClient {
             CompletableFuture<Response> unused = result.whenComplete((response, failure) -> {
                 if (result.isCancelled()) {
                     exchange.cancel(true);
-                    exchange.thenAccept(TransportResponse::close);
+                    CompletableFuture<Void> unusedClose = exchange.thenAccept(TransportResponse::close);
                 }
             });
             return result;
@@ -369,7 +408,7 @@ public final class ApiClient {
             CompletableFuture<TransportResponse> unused = result.whenComplete((response, failure) -> {
                 if (result.isCancelled()) {
                     exchange.cancel(true);
-                    exchange.thenAccept(TransportResponse::close);
+                    CompletableFuture<Void> unusedClose = exchange.thenAccept(TransportResponse::close);
                 }
             });
             return result;
@@ -393,7 +432,7 @@ public final class ApiClient {
          * @param type the type
          * @return the value
          */
-        public <T> T as(JavaType type) {
+        public <T> T as(TypeReference<T> type) {
             return Json.read(Futures.await(send(), describe()).body(), type);
         }
 

@@ -32,7 +32,7 @@ public final class Bodies {
             @Override
             public void onSubscribe(Flow.Subscription subscription) {
                 this.subscription = subscription;
-                result.whenComplete((bytes, failure) -> {
+                CompletableFuture<byte[]> unusedCancel = result.whenComplete((bytes, failure) -> {
                     if (failure != null) {
                         subscription.cancel();
                     }

@@ -54,20 +54,14 @@ public final class ErrorMapper {
     public static SandboxApiException fromResponse(int status, Map<String, List<String>> headers, byte[] body) {
         SandboxError error = parseError(status, body);
         String requestId = header(headers, REQUEST_ID);
-        switch (status) {
-            case 401, 403:
-                return new AuthenticationException(status, error, requestId);
-            case 404:
-                return new NotFoundException(status, error, requestId);
-            case 409:
-                return new ConflictException(status, error, requestId);
-            case 429:
-                return new RateLimitedException(status, error, requestId, retryAfter(header(headers, "Retry-After")));
-            case 507:
-                return new CapacityExceededException(status, error, requestId);
-            default:
-                return new SandboxApiException(status, error, requestId, retryAfter(header(headers, "Retry-After")));
-        }
+        return switch (status) {
+            case 401, 403 -> new AuthenticationException(status, error, requestId);
+            case 404 -> new NotFoundException(status, error, requestId);
+            case 409 -> new ConflictException(status, error, requestId);
+            case 429 -> new RateLimitedException(status, error, requestId, retryAfter(header(headers, "Retry-After")));
+            case 507 -> new CapacityExceededException(status, error, requestId);
+            default -> new SandboxApiException(status, error, requestId, retryAfter(header(headers, "Retry-After")));
+        };
     }
 
     /**

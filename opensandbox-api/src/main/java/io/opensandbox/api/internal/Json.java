@@ -2,6 +2,7 @@ package io.opensandbox.api.internal;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -73,22 +74,17 @@ public final class Json {
      *
      * @param <T> the type
      * @param bytes UTF-8 JSON
-     * @param type the type
+     * @param reference the type, for example {@code new TypeReference<List<Wire.Entry>>() {}}
      * @return the value
      * @throws SandboxException with code {@link SandboxError#UNEXPECTED_RESPONSE} if the JSON is invalid
      */
-    public static <T> T read(byte[] bytes, JavaType type) {
+    public static <T> T read(byte[] bytes, TypeReference<T> reference) {
+        JavaType type = MAPPER.getTypeFactory().constructType(reference);
         try {
-            T value = READERS.computeIfAbsent(type, MAPPER::readerFor).readValue(bytes);
-            if (value == null) {
-                throw new IOException("empty JSON body");
-            }
-            return value;
+            T value = reader(type).readValue(bytes);
+            return present(value);
         } catch (IOException e) {
-            throw unexpected(
-                    "the server sent a body that is not the expected "
-                            + type.getRawClass().getSimpleName() + ": " + e.getMessage(),
-                    e);
+            throw notExpected(type, e);
         }
     }
 
@@ -99,9 +95,34 @@ public final class Json {
      * @param bytes UTF-8 JSON
      * @param type the class
      * @return the value
+     * @throws SandboxException with code {@link SandboxError#UNEXPECTED_RESPONSE} if the JSON is invalid
      */
     public static <T> T read(byte[] bytes, Class<T> type) {
-        return read(bytes, MAPPER.constructType(type));
+        JavaType javaType = MAPPER.constructType(type);
+        try {
+            T value = reader(javaType).readValue(bytes);
+            return present(value);
+        } catch (IOException e) {
+            throw notExpected(javaType, e);
+        }
+    }
+
+    private static ObjectReader reader(JavaType type) {
+        return READERS.computeIfAbsent(type, MAPPER::readerFor);
+    }
+
+    private static <T> T present(@Nullable T value) throws IOException {
+        if (value == null) {
+            throw new IOException("empty JSON body");
+        }
+        return value;
+    }
+
+    private static SandboxException notExpected(JavaType type, IOException e) {
+        return unexpected(
+                "the server sent a body that is not the expected "
+                        + type.getRawClass().getSimpleName() + ": " + e.getMessage(),
+                e);
     }
 
     /**

@@ -11,7 +11,6 @@ import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.function.Supplier;
@@ -39,7 +38,7 @@ public final class Transports {
     public static final String USER_AGENT = "OpenSandbox-Java-SDK/0.1.0";
 
     private static final Logger LOG = LoggerFactory.getLogger(Transports.class);
-    private static final Map<ConnectionConfig, Shared> SHARED = new IdentityHashMap<>();
+    private static final IdentityHashMap<ConnectionConfig, Shared> SHARED = new IdentityHashMap<>();
 
     private Transports() {}
 

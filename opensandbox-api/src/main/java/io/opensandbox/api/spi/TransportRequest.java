@@ -158,7 +158,7 @@ public final class TransportRequest {
             return this;
         }
 
-        private TreeMap<String, List<String>> writableHeaders() {
+        private Map<String, List<String>> writableHeaders() {
             if (built) {
                 headers = new TreeMap<>(headers);
                 built = false;

@@ -34,6 +34,9 @@ public final class DownloadStream extends InputStream {
     private long bodyRead;
     private long delivered;
     private ByteBuffer current = EMPTY;
+    /** Whether {@link #current} is the transport's buffer (to give back once read through), not {@link #EMPTY}. */
+    private boolean lent;
+
     private boolean eof;
     private volatile boolean closed;
     private byte @Nullable [] scratch;
@@ -113,6 +116,7 @@ public final class DownloadStream extends InputStream {
     private ByteBuffer take() {
         ByteBuffer result = current;
         current = EMPTY;
+        lent = false;
         return result;
     }
 
@@ -126,9 +130,10 @@ public final class DownloadStream extends InputStream {
                 finishIfDone();
                 return false;
             }
-            if (current != EMPTY) {
+            if (lent) {
                 response.releaseBuffer(current); // read through: its memory can carry the next bytes
                 current = EMPTY;
+                lent = false;
             }
             ByteBuffer next;
             try {
@@ -157,6 +162,7 @@ public final class DownloadStream extends InputStream {
                 limit -= next.remaining();
             }
             current = next;
+            lent = true;
         }
         delivered += current.remaining();
         try {

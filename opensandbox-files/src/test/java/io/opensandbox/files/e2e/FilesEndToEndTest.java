@@ -126,9 +126,11 @@ class FilesEndToEndTest {
                         .build(),
                 WriteEntry.builder("/e2e/write/deep/er/stream.bin")
                         .content(new ByteArrayInputStream(streamed))
-                        .owner("daemon")
-                        .group("nogroup")
-                        .mode(FileMode.ofOctal(0750))
+                        .permissions(Permissions.builder()
+                                .owner("daemon")
+                                .group("nogroup")
+                                .mode(FileMode.ofOctal(0750))
+                                .build())
                         .build(),
                 WriteEntry.builder("/e2e/write/sized.txt")
                         .content(new ByteArrayInputStream(sized), sized.length)
@@ -277,9 +279,11 @@ class FilesEndToEndTest {
         files.writeFiles(List.of(
                 WriteEntry.builder("/e2e/info/a.txt")
                         .content("12345")
-                        .mode(FileMode.of("640"))
-                        .owner("daemon")
-                        .group("nogroup")
+                        .permissions(Permissions.builder()
+                                .mode(FileMode.of("640"))
+                                .owner("daemon")
+                                .group("nogroup")
+                                .build())
                         .build(),
                 WriteEntry.of("/e2e/info/b.txt", "1")));
 
@@ -291,6 +295,13 @@ class FilesEndToEndTest {
         assertThat(info.mode()).isEqualTo(FileMode.of("640"));
         assertThat(info.owner()).isEqualTo("daemon");
         assertThat(info.group()).isEqualTo("nogroup");
+        // what getFileInfo reports can be applied as it is: the same value a write takes
+        assertThat(info.permissions())
+                .isEqualTo(Permissions.builder()
+                        .owner("daemon")
+                        .group("nogroup")
+                        .mode(FileMode.of("640"))
+                        .build());
         assertThat(info.modifiedAt()).isAfter(java.time.Instant.now().minus(Duration.ofMinutes(5)));
 
         Map<String, FileInfo> several = files.getFileInfo(List.of("/e2e/info/a.txt", "/e2e/info/b.txt", "/e2e/info"));

@@ -47,9 +47,8 @@ final class EgressApi {
 
     private static void policy(HttpExchange ex, String method, EgressState st) throws IOException, ApiException {
         switch (method) {
-            case "GET":
-                break;
-            case "PATCH": {
+            case "GET" -> {}
+            case "PATCH" -> {
                 JsonNode body = Json.parse(Http.readJsonBody(ex), BAD);
                 if (!body.isArray() || body.isEmpty()) {
                     throw ApiException.badRequest(BAD, "request body must be a non-empty JSON array of rules");
@@ -75,9 +74,8 @@ final class EgressApi {
                     st.rules.clear();
                     st.rules.addAll(merged);
                 }
-                break;
             }
-            case "DELETE": {
+            case "DELETE" -> {
                 JsonNode body = Json.parse(Http.readJsonBody(ex), BAD);
                 if (!body.isArray() || body.isEmpty()) {
                     // egress-api.yaml: DELETE /policy takes an array with minItems 1, like PATCH
@@ -93,10 +91,8 @@ final class EgressApi {
                 synchronized (st) {
                     st.rules.removeIf(r -> targets.contains(targetKey(r.target())));
                 }
-                break;
             }
-            case "POST":
-            case "PUT": {
+            case "POST", "PUT" -> {
                 JsonNode body = Json.parse(Http.readJsonBody(ex), BAD);
                 EgressState replacement = LifecycleApi.networkPolicy(body);
                 synchronized (st) {
@@ -104,10 +100,10 @@ final class EgressApi {
                     st.rules.clear();
                     st.rules.addAll(replacement.rules);
                 }
-                break;
             }
-            default:
+            default -> {
                 throw new ApiException(405, BAD, "method not allowed");
+            }
         }
         Http.json(ex, 200, status(st));
     }
@@ -147,25 +143,30 @@ final class EgressApi {
             throws IOException, ApiException {
         if (segs.isEmpty()) {
             switch (method) {
-                case "POST":
+                case "POST" -> {
                     createVault(ex, st);
                     return;
-                case "GET":
+                }
+                case "GET" -> {
                     requireVault(st);
                     Http.json(ex, 200, vaultState(st));
                     return;
-                case "PATCH":
+                }
+                case "PATCH" -> {
                     patchVault(ex, st);
                     return;
-                case "DELETE":
+                }
+                case "DELETE" -> {
                     requireVault(st);
                     st.vaultExists = false;
                     st.credentials.clear();
                     st.bindings.clear();
                     Http.empty(ex, 204);
                     return;
-                default:
+                }
+                default -> {
                     throw new ApiException(405, BAD, "method not allowed");
+                }
             }
         }
         if (!method.equals("GET")) {
@@ -378,17 +379,16 @@ final class EgressApi {
         }
         String type = Json.requiredText(auth, "type", BAD);
         switch (type) {
-            case "bearer":
-            case "basic":
+            case "bearer", "basic" -> {
                 Json.requireOnly(auth, Set.of("type", "credential"), "binding auth", BAD);
                 Json.requiredText(auth, "credential", BAD);
-                break;
-            case "apiKey":
+            }
+            case "apiKey" -> {
                 Json.requireOnly(auth, Set.of("type", "name", "credential"), "binding auth", BAD);
                 Json.requiredText(auth, "name", BAD);
                 Json.requiredText(auth, "credential", BAD);
-                break;
-            case "customHeaders": {
+            }
+            case "customHeaders" -> {
                 Json.requireOnly(auth, Set.of("type", "headers"), "binding auth", BAD);
                 JsonNode headers = auth.get("headers");
                 if (headers == null || !headers.isArray() || headers.isEmpty()) {
@@ -399,10 +399,10 @@ final class EgressApi {
                     Json.requiredText(h, "name", BAD);
                     Json.requiredText(h, "credential", BAD);
                 }
-                break;
             }
-            default:
+            default -> {
                 throw ApiException.badRequest(BAD, "binding " + name + ": unknown auth type " + type);
+            }
         }
         return new EgressState.Binding(name, revision, (ObjectNode) match.deepCopy(), (ObjectNode) auth.deepCopy());
     }

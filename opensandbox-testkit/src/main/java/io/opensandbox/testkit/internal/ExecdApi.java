@@ -40,20 +40,23 @@ final class ExecdApi {
         List<String> segs = ServerCore.segments(path);
         String first = segs.isEmpty() ? "" : segs.get(0);
         switch (first) {
-            case "ping":
+            case "ping" -> {
                 Http.empty(ex, 200);
                 return;
-            case "command":
+            }
+            case "command" -> {
                 command(ex, sb, method, segs);
                 return;
-            case "session":
+            }
+            case "session" -> {
                 session(ex, sb, method, segs);
                 return;
-            case "files":
-            case "directories":
+            }
+            case "files", "directories" -> {
                 files.handle(ex, sb, method, segs);
                 return;
-            case "metrics":
+            }
+            case "metrics" -> {
                 if (segs.size() == 1 && method.equals("GET")) {
                     Http.json(ex, 200, Metrics.sample(200));
                     return;
@@ -62,12 +65,12 @@ final class ExecdApi {
                     watchMetrics(ex);
                     return;
                 }
-                break;
-            case "code":
+            }
+            case "code" -> {
                 throw new ApiException(
                         501, "NOT_SUPPORTED", "the code interpreter is not available in the local test server");
-            default:
-                break;
+            }
+            default -> {}
         }
         throw ApiException.notFound("NOT_FOUND", "no execd route " + method + " " + path);
     }

@@ -55,42 +55,54 @@ final class FilesApi {
         String route = method + " " + String.join("/", segs);
         try {
             switch (route) {
-                case "GET files/info":
+                case "GET files/info" -> {
                     info(ex, sb);
                     return;
-                case "DELETE files":
+                }
+                case "DELETE files" -> {
                     deleteFiles(ex, sb);
                     return;
-                case "POST files/permissions":
+                }
+                case "POST files/permissions" -> {
                     permissions(ex, sb);
                     return;
-                case "POST files/mv":
+                }
+                case "POST files/mv" -> {
                     move(ex, sb);
                     return;
-                case "GET files/search":
+                }
+                case "GET files/search" -> {
                     search(ex, sb);
                     return;
-                case "POST files/replace":
+                }
+                case "POST files/replace" -> {
                     replace(ex, sb);
                     return;
-                case "POST files/upload":
+                }
+                case "POST files/upload" -> {
                     upload(ex, sb);
                     return;
-                case "GET files/download":
+                }
+                case "GET files/download" -> {
                     download(ex, sb);
                     return;
-                case "GET directories/list":
+                }
+                case "GET directories/list" -> {
                     list(ex, sb);
                     return;
-                case "POST directories":
+                }
+                case "POST directories" -> {
                     mkdirs(ex, sb);
                     return;
-                case "DELETE directories":
+                }
+                case "DELETE directories" -> {
                     rmdirs(ex, sb);
                     return;
-                default:
+                }
+                default -> {
                     throw ApiException.notFound(
                             "NOT_FOUND", "no execd route " + method + " /" + String.join("/", segs));
+                }
             }
         } catch (NoSuchFileException e) {
             throw ApiException.notFound("FILE_NOT_FOUND", "file not found: " + sandboxName(sb, e.getFile()));

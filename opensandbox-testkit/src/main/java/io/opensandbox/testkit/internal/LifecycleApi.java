@@ -138,15 +138,17 @@ final class LifecycleApi {
         String action = segs.get(2);
         if (segs.size() == 3) {
             switch (action) {
-                case "metadata":
+                case "metadata" -> {
                     requireMethod(method, "PATCH");
                     patchMetadata(ex, sb);
                     return;
-                case "snapshots":
+                }
+                case "snapshots" -> {
                     requireMethod(method, "POST");
                     createSnapshot(ex, sb);
                     return;
-                case "pause":
+                }
+                case "pause" -> {
                     requireMethod(method, "POST");
                     if (!registry.pause(sb)) {
                         throw ApiException.conflict(
@@ -155,7 +157,8 @@ final class LifecycleApi {
                     }
                     Http.empty(ex, 202);
                     return;
-                case "resume":
+                }
+                case "resume" -> {
                     requireMethod(method, "POST");
                     if (!registry.resume(sb)) {
                         throw ApiException.conflict(
@@ -164,12 +167,15 @@ final class LifecycleApi {
                     }
                     Http.empty(ex, 202);
                     return;
-                case "renew-expiration":
+                }
+                case "renew-expiration" -> {
                     requireMethod(method, "POST");
                     renew(ex, sb);
                     return;
-                default:
+                }
+                default -> {
                     throw notFound();
+                }
             }
         }
         if (segs.size() == 4 && action.equals("endpoints")) {

@@ -47,7 +47,7 @@ final class Exchange {
                 ? new UploadBody(body.get().publisher(), request.idleTimeout().orElse(null), transport.timer(), this)
                 : null;
         // the caller cancelling the future aborts the exchange
-        result.whenComplete((response, failure) -> {
+        CompletableFuture<TransportResponse> unusedAbort = result.whenComplete((response, failure) -> {
             if (failure != null) {
                 abortRequest(Failures.map(failure));
             }
@@ -103,7 +103,7 @@ final class Exchange {
         if (result.isCompletedExceptionally()) {
             future.cancel(true); // cancelled, timed out or closed meanwhile (a fast response may have completed it)
         }
-        future.whenComplete(this::sent);
+        CompletableFuture<?> unusedSent = future.whenComplete(this::sent);
     }
 
     private HttpRequest build() {

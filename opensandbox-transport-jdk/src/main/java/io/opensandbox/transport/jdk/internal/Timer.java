@@ -1,5 +1,6 @@
 package io.opensandbox.transport.jdk.internal;
 
+import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -54,7 +55,9 @@ final class Timer {
             return;
         }
         long now = System.nanoTime();
-        for (Task task : pending) {
+        // a concurrent set: its iterator tolerates removal, and remove() says which thread runs a due task
+        for (Iterator<Task> tasks = pending.iterator(); tasks.hasNext(); ) {
+            Task task = tasks.next();
             if (now - task.deadline >= 0 && pending.remove(task)) {
                 try {
                     task.action.run();
