@@ -6,8 +6,12 @@ import io.opensandbox.files.SandboxFiles;
 import io.opensandbox.files.WriteEntry;
 import io.opensandbox.lifecycle.Sandbox;
 import io.opensandbox.lifecycle.SandboxManager;
+import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -113,6 +117,8 @@ public final class PeerComparisonBenchmark {
                 double[][] latencyCpu = new double[2][rounds];
                 double[][] rateCpu = new double[2][rounds];
                 double[][] uploadCpu = new double[2][rounds];
+                // thread wake-ups (voluntary context switches of every thread of the process, Linux only)
+                double[][] latencySwitches = new double[2][rounds];
                 for (int round = 0; round < rounds; round++) {
                     for (int s = 0; s < 2 && doDownload; s++) {
                         long cpu = processCpuNanos();
@@ -121,8 +127,10 @@ public final class PeerComparisonBenchmark {
                     }
                     for (int s = 0; s < 2 && doInfo; s++) {
                         long cpu = processCpuNanos();
+                        long switches = contextSwitches();
                         latency[s][round] = sequentialMillis(stacks[s], sequential);
                         latencyCpu[s][round] = (processCpuNanos() - cpu) / 1e3 / sequential;
+                        latencySwitches[s][round] = (contextSwitches() - switches) / (double) sequential;
                     }
                     for (int s = 0; s < 2 && doConcurrent; s++) {
                         long cpu = processCpuNanos();
@@ -147,6 +155,7 @@ public final class PeerComparisonBenchmark {
                 print("upload MiB/s", upload, "%.0f");
                 print("download: CPU ms per MiB", downloadCpu, "%.2f");
                 print("getInfo: CPU us per call", latencyCpu, "%.0f");
+                print("getInfo: context switches per call", latencySwitches, "%.1f");
                 print("concurrent: CPU us per call", rateCpu, "%.0f");
                 print("upload: CPU ms per MiB", uploadCpu, "%.2f");
                 System.out.printf(
@@ -179,6 +188,32 @@ public final class PeerComparisonBenchmark {
     private static long processCpuNanos() {
         java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+    }
+
+    /**
+     * The voluntary context switches of all the process's threads so far (each one a thread that blocked and was
+     * woken), read from {@code /proc/self/task/<tid>/status}; 0 where there is no {@code /proc}. Threads that ended
+     * meanwhile are not counted, which only undercounts.
+     */
+    private static long contextSwitches() {
+        long total = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                try {
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:")) {
+                            total += Long.parseLong(
+                                    line.substring(line.indexOf(':') + 1).trim());
+                        }
+                    }
+                } catch (IOException ended) {
+                    // the thread ended while being read
+                }
+            }
+        } catch (IOException noProc) {
+            return 0;
+        }
+        return total;
     }
 
     private static double median(double[] values) {

@@ -111,6 +111,7 @@ public final class HttpClient5Transport implements Transport {
                         .setHardCancellationEnabled(true)
                         .build())
                 .addExecInterceptorBefore(ChainElement.MAIN_TRANSPORT.name(), "opensandbox-abort", new AbortHook())
+                .replaceExecInterceptor(ChainElement.PROTOCOL.name(), new DirectProtocolStep())
                 .setThreadFactory(clientThreads)
                 .setIoReactorExceptionCallback(failure -> {
                     // An immediate shutdown closes the selectors under the I/O threads; what they report then is noise.
