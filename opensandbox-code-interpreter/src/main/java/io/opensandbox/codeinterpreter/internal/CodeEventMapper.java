@@ -33,6 +33,7 @@ public final class CodeEventMapper {
     private final CodeExecutionHandlers handlers;
     private final boolean skipAccumulation;
     private final CodeExecution.Builder execution = CodeExecution.builder();
+    private volatile @Nullable String contextId;
     private boolean finished;
 
     /**
@@ -84,6 +85,7 @@ public final class CodeEventMapper {
             case "init" -> {
                 String id = text(event, "text");
                 if (!id.isEmpty()) {
+                    contextId = id;
                     execution.contextId(id);
                 }
             }
@@ -137,6 +139,16 @@ public final class CodeEventMapper {
      */
     public boolean finished() {
         return finished;
+    }
+
+    /**
+     * The id of the context the run is in, from its {@code init} event: what an interrupt of a run that is given up
+     * needs while it is still running. Safe to read from any thread.
+     *
+     * @return the id, or {@code null} before the init event
+     */
+    public @Nullable String contextId() {
+        return contextId;
     }
 
     /**

@@ -115,9 +115,11 @@ class CodeEventMapperTest {
     void resultStream_givesCountResultOutputAndCompletion_andEndsAtTheCompletion() {
         Recorder handlers = new Recorder();
         CodeEventMapper mapper = new CodeEventMapper(handlers, false);
+        assertThat(mapper.contextId()).isNull();
 
         List<Boolean> ends = applyAll(mapper, RESULT_STREAM);
 
+        assertThat(mapper.contextId()).isEqualTo("b7f4c0a2-1d2e-4f5a-9b8c-7d6e5f4a3b2c");
         assertThat(ends).containsExactly(false, false, false, false, false, true);
         CodeExecution execution = mapper.execution();
         assertThat(execution.contextId()).contains("b7f4c0a2-1d2e-4f5a-9b8c-7d6e5f4a3b2c");
