@@ -25,6 +25,7 @@ module io.opensandbox.api {
             io.opensandbox.commands,
             io.opensandbox.files,
             io.opensandbox.network,
+            io.opensandbox.codeinterpreter,
             io.opensandbox.transport.httpclient5,
             io.opensandbox.transport.jdk,
             io.opensandbox.testkit;

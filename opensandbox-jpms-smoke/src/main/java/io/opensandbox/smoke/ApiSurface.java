@@ -76,7 +76,10 @@ public final class ApiSurface {
                 "API surface check passed: " + types + " exported types in " + checked.size() + " modules " + checked);
     }
 
-    /** The module names of the SDK artifacts the BOM manages, {@code opensandbox-a-b} being {@code io.opensandbox.a.b}. */
+    /**
+     * The module names of the SDK artifacts the BOM manages, {@code opensandbox-a-b} being {@code io.opensandbox.a.b}
+     * (but {@code opensandbox-code-interpreter} being {@code io.opensandbox.codeinterpreter}).
+     */
     private static Set<String> published(Path bom) throws IOException {
         String text = Files.readString(bom, StandardCharsets.UTF_8);
         int managed = text.indexOf("<dependencyManagement>");
@@ -86,7 +89,11 @@ public final class ApiSurface {
         Set<String> names = new TreeSet<>();
         Matcher matcher = ARTIFACT.matcher(text.substring(managed));
         while (matcher.find()) {
-            names.add(SDK + matcher.group(1).replace('-', '.'));
+            // opensandbox-code-interpreter is io.opensandbox.codeinterpreter (one word, like its package)
+            names.add(SDK
+                    + matcher.group(1)
+                            .replace("code-interpreter", "codeinterpreter")
+                            .replace('-', '.'));
         }
         if (names.isEmpty()) {
             throw new IllegalStateException(bom + " manages no opensandbox-* artifact");

@@ -15,7 +15,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
-/** execd ({@code execd-api.yaml}): ping, commands, bash sessions, metrics; files are in {@link FilesApi}. */
+/**
+ * execd ({@code execd-api.yaml}): ping, commands, bash sessions, metrics; files are in {@link FilesApi}, the code
+ * interpreter in {@link CodeApi}.
+ */
 final class ExecdApi {
     private static final String BAD = "INVALID_REQUEST_BODY";
     private static final int MAX_COMMANDS_KEPT = 1000;
@@ -24,10 +27,12 @@ final class ExecdApi {
 
     private final ServerCore core;
     private final FilesApi files;
+    private final CodeApi code;
 
     ExecdApi(ServerCore core, Registry registry) {
         this.core = core;
         this.files = new FilesApi(registry);
+        this.code = new CodeApi(core);
     }
 
     void handle(HttpExchange ex, SandboxRecord sb, String path) throws IOException, ApiException {
@@ -67,8 +72,8 @@ final class ExecdApi {
                 }
             }
             case "code" -> {
-                throw new ApiException(
-                        501, "NOT_SUPPORTED", "the code interpreter is not available in the local test server");
+                code.handle(ex, sb, method, segs);
+                return;
             }
             default -> {}
         }
