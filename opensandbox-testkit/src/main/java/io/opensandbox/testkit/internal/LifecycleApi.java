@@ -230,9 +230,8 @@ final class LifecycleApi {
         Instant now = Instant.now();
         Instant expiresAt;
         JsonNode timeout = req.get("timeout");
-        if (timeout == null) {
-            expiresAt = now.plusSeconds(600);
-        } else if (timeout.isNull()) {
+        if (timeout == null || timeout.isNull()) {
+            // like the lifecycle server's `timeout: Optional[int] = None`: omitted and null both mean manual cleanup
             expiresAt = null;
         } else if (!timeout.canConvertToLong() || !timeout.isIntegralNumber()) {
             throw ApiException.badRequest(INVALID, "'timeout' must be an integer number of seconds or null");
