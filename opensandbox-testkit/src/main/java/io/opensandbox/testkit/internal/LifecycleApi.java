@@ -122,7 +122,8 @@ final class LifecycleApi {
         }
         SandboxRecord sb = registry.get(segs.get(1));
         if (sb == null) {
-            throw ApiException.notFound("SANDBOX::NOT_FOUND", "sandbox " + segs.get(1) + " not found");
+            // the Docker runtime's code and message (services/docker/docker_service.py)
+            throw ApiException.notFound("DOCKER::SANDBOX_NOT_FOUND", "Sandbox " + segs.get(1) + " not found.");
         }
         if (segs.size() == 2) {
             if (method.equals("GET")) {
@@ -150,7 +151,7 @@ final class LifecycleApi {
                     requireMethod(method, "POST");
                     if (!registry.pause(sb)) {
                         throw ApiException.conflict(
-                                "SANDBOX::INVALID_STATE",
+                                "DOCKER::SANDBOX_NOT_RUNNING",
                                 "sandbox " + sb.id() + " is " + sb.state() + "; only a Running sandbox can be paused");
                     }
                     Http.empty(ex, 202);
@@ -159,7 +160,7 @@ final class LifecycleApi {
                     requireMethod(method, "POST");
                     if (!registry.resume(sb)) {
                         throw ApiException.conflict(
-                                "SANDBOX::INVALID_STATE",
+                                "DOCKER::SANDBOX_NOT_PAUSED",
                                 "sandbox " + sb.id() + " is " + sb.state() + "; only a Paused sandbox can be resumed");
                     }
                     Http.empty(ex, 202);
@@ -208,8 +209,7 @@ final class LifecycleApi {
             synchronized (snapshot) {
                 if (!snapshot.state.equals("Ready")) {
                     throw ApiException.conflict(
-                            "SNAPSHOT::INVALID_STATE",
-                            "snapshot " + snapshotId + " is " + snapshot.state + ", not Ready");
+                            "SNAPSHOT::NOT_READY", "snapshot " + snapshotId + " is " + snapshot.state + ", not Ready");
                 }
             }
         }
@@ -308,7 +308,6 @@ final class LifecycleApi {
         }
         pvcsToDelete.forEach(sb::deleteOnTermination);
         registry.add(sb);
-        ex.getResponseHeaders().set("Location", "http://127.0.0.1:" + core.port() + "/v1/sandboxes/" + id);
         Http.json(ex, 202, sb.toJson(false));
     }
 
@@ -544,7 +543,7 @@ final class LifecycleApi {
         List<String> states = Http.all(q, "state");
         Map<String, String> md = parseMetadataFilter(Http.first(q, "metadata"));
         int page = intParam(q, "page", 1);
-        int pageSize = Math.min(intParam(q, "pageSize", 20), MAX_PAGE_SIZE);
+        int pageSize = pageSize(q);
         Predicate<SandboxRecord> match = sb -> {
             if (!states.isEmpty() && states.stream().noneMatch(s -> s.equalsIgnoreCase(sb.state()))) {
                 return false;
@@ -571,7 +570,7 @@ final class LifecycleApi {
         String sandboxId = Http.first(q, "sandboxId");
         List<String> states = Http.all(q, "state");
         int page = intParam(q, "page", 1);
-        int pageSize = Math.min(intParam(q, "pageSize", 20), MAX_PAGE_SIZE);
+        int pageSize = pageSize(q);
         List<ObjectNode> items = new ArrayList<>();
         for (Registry.Snapshot s : registry.allSnapshots()) {
             ObjectNode json = snapshotJson(s);
@@ -600,6 +599,15 @@ final class LifecycleApi {
         p.put("totalPages", totalPages);
         p.put("hasNextPage", page < totalPages);
         return out;
+    }
+
+    private static int pageSize(Map<String, List<String>> q) throws ApiException {
+        int size = intParam(q, "pageSize", 20);
+        if (size > MAX_PAGE_SIZE) {
+            // like FastAPI's Query(le=200): refused, not capped
+            throw ApiException.badRequest(INVALID, "query parameter 'pageSize' must be at most " + MAX_PAGE_SIZE);
+        }
+        return size;
     }
 
     private static int intParam(Map<String, List<String>> q, String name, int def) throws ApiException {
@@ -680,12 +688,13 @@ final class LifecycleApi {
             }
         }
         String state = sb.state();
-        if (!state.equals("Running") && !state.equals("Paused")) {
+        if (!state.equals("Running")) {
             throw ApiException.conflict(
-                    "SANDBOX::INVALID_STATE", "sandbox " + sb.id() + " is " + state + "; cannot snapshot it now");
+                    "SNAPSHOT::INVALID_SOURCE_STATE", "Snapshot can only be created from a Running sandbox.");
         }
         Registry.Snapshot snap = registry.createSnapshot(sb, UUID.randomUUID().toString(), name);
-        ex.getResponseHeaders().set("Location", "http://127.0.0.1:" + core.port() + "/v1/snapshots/" + snap.id);
+        // api/lifecycle.py sets this relative Location on snapshot creation (and none on sandbox creation)
+        ex.getResponseHeaders().set("Location", "/v1/snapshots/" + snap.id);
         Http.json(ex, 202, snapshotJson(snap));
     }
 
@@ -718,7 +727,12 @@ final class LifecycleApi {
             throw ApiException.badRequest(INVALID, "'expiresAt' must be an RFC 3339 date-time with offset");
         }
         if (!at.isAfter(Instant.now())) {
-            throw ApiException.badRequest(INVALID, "'expiresAt' must be in the future");
+            throw ApiException.badRequest("DOCKER::INVALID_EXPIRATION", "New expiration time must be in the future.");
+        }
+        if (sb.expiresAt() == null) {
+            throw ApiException.conflict(
+                    "DOCKER::INVALID_EXPIRATION",
+                    "Sandbox " + sb.id() + " does not have automatic expiration enabled.");
         }
         sb.expiresAt(at);
         ObjectNode out = Json.object();
