@@ -228,6 +228,9 @@ await step("commands: background run, status until finished, logs with a cursor"
   assert.equal(rest.cursor, 3);
   const missing = await apiError(sandbox.commands.getCommandStatus("no-such-command"));
   assert.equal(missing.statusCode, 404);
+  assert.equal(missing.error.code, "INVALID_REQUEST_BODY", "execd's code for an unknown command id");
+  const finished = await apiError(sandbox.commands.interrupt(run.id));
+  assert.equal(finished.statusCode, 500, "interrupting a finished command is a runtime error in execd");
 });
 
 await step("commands: interrupt stops a running command", async () => {
@@ -259,8 +262,13 @@ await step("commands: bash sessions keep cwd and env across runs, report exit co
   assert.equal(failing.error.value, "1");
   assert.equal(failing.exitCode, 1);
   await sandbox.commands.deleteSession(session);
+  // execd: a run in an unknown session is 500 RUNTIME_ERROR, deleting one is 404 CONTEXT_NOT_FOUND
   const gone = await apiError(sandbox.commands.runInSession(session, "true"));
-  assert.equal(gone.statusCode, 404);
+  assert.equal(gone.statusCode, 500);
+  assert.equal(gone.error.code, "RUNTIME_ERROR");
+  const again = await apiError(sandbox.commands.deleteSession(session));
+  assert.equal(again.statusCode, 404);
+  assert.equal(again.error.code, "CONTEXT_NOT_FOUND");
 });
 
 await step("metrics: cpu and memory figures", async () => {

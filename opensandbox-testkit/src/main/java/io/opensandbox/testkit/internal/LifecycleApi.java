@@ -84,7 +84,7 @@ final class LifecycleApi {
                     registry.deleteSnapshot(snap);
                     Http.empty(ex, 204);
                 } else {
-                    throw methodNotAllowed(method);
+                    throw methodNotAllowed();
                 }
             } else {
                 throw notFound();
@@ -116,7 +116,7 @@ final class LifecycleApi {
             } else if (method.equals("POST")) {
                 create(ex);
             } else {
-                throw methodNotAllowed(method);
+                throw methodNotAllowed();
             }
             return;
         }
@@ -132,7 +132,7 @@ final class LifecycleApi {
                 registry.terminate(sb, "sandbox_deleted", "Sandbox deleted by request");
                 Http.empty(ex, 204);
             } else {
-                throw methodNotAllowed(method);
+                throw methodNotAllowed();
             }
             return;
         }
@@ -859,15 +859,16 @@ final class LifecycleApi {
 
     private static void requireMethod(String method, String expected) throws ApiException {
         if (!method.equals(expected)) {
-            throw methodNotAllowed(method);
+            throw methodNotAllowed();
         }
     }
 
-    private static ApiException methodNotAllowed(String method) {
-        return new ApiException(405, "GENERAL::METHOD_NOT_ALLOWED", "method " + method + " is not allowed here");
+    private static ApiException methodNotAllowed() {
+        // FastAPI's own answer: routing errors are not HTTPExceptions of the app, so main.py does not flatten them
+        return ApiException.verbatim(405, "application/json", "{\"detail\":\"Method Not Allowed\"}");
     }
 
     private static ApiException notFound() {
-        return ApiException.notFound("GENERAL::NOT_FOUND", "no such route");
+        return ApiException.verbatim(404, "application/json", "{\"detail\":\"Not Found\"}");
     }
 }
