@@ -374,6 +374,16 @@ await step("egress: the create-time policy is reported, patched and rules delete
 
 await step("credential vault: create, get, list, get one, patch with revisions, conflicts, delete", async () => {
   const vault = egressSandbox.credentialVault;
+  // the sidecar demands an explicit allow rule for every binding host (vault.go validateBindingPolicy)
+  const uncovered = await apiError(vault.create({
+    credentials: [{ name: "gh", source: { value: "secret-value-1" } }],
+    bindings: [{ name: "github", match: { hosts: ["api.github.com"] }, auth: { type: "bearer", credential: "gh" } }],
+  }));
+  assert.equal(uncovered.statusCode, 400);
+  await egressSandbox.patchEgressRules([
+    { action: "allow", target: "api.github.com" },
+    { action: "allow", target: "*.example.com" },
+  ]);
   const state = await vault.create({
     credentials: [{ name: "gh", source: { type: "inline", value: "secret-value-1" } }],
     bindings: [{ name: "github", match: { hosts: ["api.github.com"] }, auth: { type: "bearer", credential: "gh" } }],
@@ -401,6 +411,8 @@ await step("credential vault: create, get, list, get one, patch with revisions, 
   assert.deepEqual(patched.credentials.map((c) => c.name).sort(), ["gh", "key"]);
   const stale = await apiError(vault.patch({ expectedRevision: 1, bindings: { delete: ["api"] } }));
   assert.equal(stale.statusCode, 409);
+  const dropsACoveredHost = await apiError(egressSandbox.deleteEgressRules(["api.github.com"]));
+  assert.equal(dropsACoveredHost.statusCode, 400, "the policy may not drop a host a binding relies on");
   const missing = await apiError(vault.getCredential("nope"));
   assert.equal(missing.statusCode, 404);
   await vault.delete();

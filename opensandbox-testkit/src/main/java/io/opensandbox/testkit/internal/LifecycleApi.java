@@ -263,6 +263,9 @@ final class LifecycleApi {
                 throw ApiException.badRequest(INVALID, "'credentialProxy' must be an object");
             }
             Json.requireOnly(cp, Set.of("enabled"), "credentialProxy", INVALID);
+            // docker_service.py: the transparent proxy the vault needs runs only with a network policy
+            JsonNode np = req.get("networkPolicy");
+            egress.credentialProxy = cp.path("enabled").asBoolean(false) && np != null && !np.isNull();
         }
         JsonNode secure = req.get("secureAccess");
         if (secure != null && !secure.isNull() && !secure.isBoolean()) {
