@@ -101,7 +101,7 @@ class LifecycleApiTest {
                 "[]",
                 "{\"entrypoint\":[\"true\"]}",
                 "{\"image\":{\"uri\":\"x\"},\"snapshotId\":\"s\",\"entrypoint\":[\"true\"]}",
-                "{\"image\":{\"uri\":\"x\",\"extra\":1},\"entrypoint\":[\"true\"]}",
+                "{\"image\":{\"uri\":\"x\"},\"entrypoint\":[]}",
                 "{\"image\":{\"uri\":\"x\"}}",
                 "{\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"true\"],\"platform\":{\"os\":\"mac\",\"arch\":\"amd64\"}}",
                 "{\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"true\"],\"metadata\":{\"opensandbox.io/x\":\"1\"}}",
@@ -237,9 +237,6 @@ class LifecycleApiTest {
         assertThat(c.api("POST", "/sandboxes/" + id + "/renew-expiration", "{\"expiresAt\":\"" + past + "\"}")
                         .statusCode())
                 .isEqualTo(400);
-        assertThat(c.api("POST", "/sandboxes/" + id + "/renew-expiration", "{\"expiresAt\":\"" + future + "\",\"x\":1}")
-                        .statusCode())
-                .isEqualTo(400);
         assertThat(c.api("POST", "/sandboxes/" + id + "/renew-expiration", "{\"expiresAt\":\"tomorrow\"}")
                         .statusCode())
                 .isEqualTo(400);
@@ -317,9 +314,6 @@ class LifecycleApiTest {
         JsonNode snap = TestClient.json(created);
         String snapId = snap.get("id").asText();
         assertThat(snap.path("status").path("reason").asText()).isEqualTo("snapshot_accepted");
-        assertThat(c.api("POST", "/sandboxes/" + id + "/snapshots", "{\"other\":1}")
-                        .statusCode())
-                .isEqualTo(400);
         String state = "";
         for (int i = 0; i < 200 && !state.equals("Ready"); i++) {
             state = TestClient.json(c.api("GET", "/snapshots/" + snapId, null))

@@ -108,4 +108,70 @@ class LifecycleFidelityTest {
         assertThat(snapshots.statusCode()).isEqualTo(400);
         assertThat(c.api("GET", "/sandboxes?pageSize=200", null).statusCode()).isEqualTo(200);
     }
+
+    private static final String BASE = "\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"true\"],\"timeout\":600";
+
+    private static HttpResponse<String> create(String extra) {
+        return c.api("POST", "/sandboxes", "{" + BASE + "," + extra + "}");
+    }
+
+    @Test
+    void create_ignoresUnknownFields_likePydantic() {
+        // schema.py models keep pydantic's default (extra fields ignored); so does Go's json.Unmarshal for rules
+        HttpResponse<String> r = create("\"futureField\":1,\"platform\":{\"os\":\"linux\",\"arch\":\"amd64\","
+                + "\"variant\":\"v8\"},\"networkPolicy\":{\"defaultAction\":\"allow\",\"egress\":[{\"action\":"
+                + "\"deny\",\"target\":\"a.io\",\"comment\":\"x\"}],\"mode\":\"dns\"},"
+                + "\"credentialProxy\":{\"enabled\":false,\"x\":1}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        String id = TestClient.json(r).get("id").asText();
+        HttpResponse<String> imageAuth = c.api(
+                "POST",
+                "/sandboxes",
+                "{\"image\":{\"uri\":\"x\",\"auth\":{\"username\":\"u\",\"password\":\"p\",\"token\":\"t\"},"
+                        + "\"digest\":\"d\"},\"entrypoint\":[\"true\"],\"timeout\":600}");
+        assertThat(imageAuth.statusCode()).as(imageAuth.body()).isEqualTo(202);
+        c.awaitState(id, "Running");
+        String future = OffsetDateTime.now().plusHours(1).toString();
+        assertThat(c.api("POST", "/sandboxes/" + id + "/renew-expiration", "{\"expiresAt\":\"" + future + "\",\"x\":1}")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(c.api("POST", "/sandboxes/" + id + "/snapshots", "{\"name\":\"s\",\"x\":1}")
+                        .statusCode())
+                .isEqualTo(202);
+        c.api("DELETE", "/sandboxes/" + id, null);
+        c.api("DELETE", "/sandboxes/" + TestClient.json(imageAuth).get("id").asText(), null);
+    }
+
+    @Test
+    void create_credentialProxyWithoutANetworkPolicy_isRefused() {
+        // schema.py validate_source_and_entrypoint: "credentialProxy.enabled requires networkPolicy."
+        HttpResponse<String> r = create("\"credentialProxy\":{\"enabled\":true}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(TestClient.json(r).get("message").asText())
+                .contains("credentialProxy.enabled requires networkPolicy");
+    }
+
+    @Test
+    void create_validatesTheRenewOnAccessExtension() {
+        // extensions/validation.py: a base-10 integer string between 300 and 86400
+        for (String bad : new String[] {"299", "86401", "soon", " "}) {
+            HttpResponse<String> r = create("\"extensions\":{\"access.renew.extend.seconds\":\"" + bad + "\"}");
+            assertThat(r.statusCode()).as(bad).isEqualTo(400);
+            assertThat(TestClient.json(r).get("code").asText()).isEqualTo("SANDBOX::INVALID_PARAMETER");
+        }
+        HttpResponse<String> ok = create("\"extensions\":{\"access.renew.extend.seconds\":\"600\"}");
+        assertThat(ok.statusCode()).isEqualTo(202);
+        c.api("DELETE", "/sandboxes/" + TestClient.json(ok).get("id").asText(), null);
+    }
+
+    @Test
+    void create_acceptsNullEnvValues_andRefusesAnEmptyEntrypoint() {
+        // schema.py: env is Dict[str, Optional[str]]; entrypoint has min_length=1
+        HttpResponse<String> env = create("\"env\":{\"A\":\"1\",\"B\":null}");
+        assertThat(env.statusCode()).as(env.body()).isEqualTo(202);
+        c.api("DELETE", "/sandboxes/" + TestClient.json(env).get("id").asText(), null);
+        HttpResponse<String> empty =
+                c.api("POST", "/sandboxes", "{\"image\":{\"uri\":\"x\"},\"entrypoint\":[],\"timeout\":600}");
+        assertThat(empty.statusCode()).isEqualTo(400);
+    }
 }

@@ -213,7 +213,12 @@ final class LifecycleApi {
                 }
             }
         }
-        List<String> entrypoint = stringList(req.get("entrypoint"), "entrypoint");
+        JsonNode entrypointNode = req.get("entrypoint");
+        if (entrypointNode != null && entrypointNode.isArray() && entrypointNode.isEmpty()) {
+            // schema.py: entrypoint has min_length=1 (a 422 there)
+            throw ApiException.badRequest(INVALID, "'entrypoint' must hold at least one item");
+        }
+        List<String> entrypoint = stringList(entrypointNode, "entrypoint");
         if (entrypoint.isEmpty()) {
             if (snapshot != null) {
                 entrypoint = snapshot.entrypoint;
@@ -223,7 +228,7 @@ final class LifecycleApi {
         }
         JsonNode platform = req.get("platform");
         if (platform != null && !platform.isNull()) {
-            validatePlatform(platform);
+            platform = validatePlatform(platform);
         } else {
             platform = null;
         }
@@ -246,7 +251,7 @@ final class LifecycleApi {
             }
             expiresAt = now.plusSeconds(seconds);
         }
-        Map<String, String> env = stringMap(req.get("env"), "env");
+        Map<String, String> env = envMap(req.get("env"));
         Map<String, String> metadata = stringMap(req.get("metadata"), "metadata");
         for (String key : metadata.keySet()) {
             if (key.startsWith(RESERVED_PREFIX)) {
@@ -255,17 +260,21 @@ final class LifecycleApi {
             }
         }
         stringMap(req.get("resourceLimits"), "resourceLimits");
-        stringMap(req.get("extensions"), "extensions");
+        validateExtensions(stringMap(req.get("extensions"), "extensions"));
         EgressState egress = networkPolicy(req.get("networkPolicy"));
         JsonNode cp = req.get("credentialProxy");
         if (cp != null && !cp.isNull()) {
             if (!cp.isObject()) {
                 throw ApiException.badRequest(INVALID, "'credentialProxy' must be an object");
             }
-            Json.requireOnly(cp, Set.of("enabled"), "credentialProxy", INVALID);
             // docker_service.py: the transparent proxy the vault needs runs only with a network policy
             JsonNode np = req.get("networkPolicy");
-            egress.credentialProxy = cp.path("enabled").asBoolean(false) && np != null && !np.isNull();
+            boolean enabled = cp.path("enabled").asBoolean(false);
+            if (enabled && (np == null || np.isNull())) {
+                // schema.py validate_source_and_entrypoint (a 422 there, see the README)
+                throw ApiException.badRequest(INVALID, "credentialProxy.enabled requires networkPolicy.");
+            }
+            egress.credentialProxy = enabled;
         }
         JsonNode secure = req.get("secureAccess");
         if (secure != null && !secure.isNull() && !secure.isBoolean()) {
@@ -324,7 +333,6 @@ final class LifecycleApi {
         if (!image.isObject()) {
             throw ApiException.badRequest(INVALID, "'image' must be an object {uri, auth?}");
         }
-        Json.requireOnly(image, Set.of("uri", "auth"), "image", INVALID);
         String uri = Json.requiredText(image, "uri", INVALID);
         if (uri.isBlank()) {
             throw ApiException.badRequest(INVALID, "'image.uri' must not be blank");
@@ -334,18 +342,16 @@ final class LifecycleApi {
             if (!auth.isObject()) {
                 throw ApiException.badRequest(INVALID, "'image.auth' must be an object");
             }
-            Json.requireOnly(auth, Set.of("username", "password"), "image.auth", INVALID);
         }
         ObjectNode out = Json.object();
         out.put("uri", uri); // credentials are never echoed
         return out;
     }
 
-    private static void validatePlatform(JsonNode platform) throws ApiException {
+    private static ObjectNode validatePlatform(JsonNode platform) throws ApiException {
         if (!platform.isObject()) {
             throw ApiException.badRequest(INVALID, "'platform' must be an object {os, arch}");
         }
-        Json.requireOnly(platform, Set.of("os", "arch"), "platform", INVALID);
         String os = Json.requiredText(platform, "os", INVALID);
         String arch = Json.requiredText(platform, "arch", INVALID);
         if (!Set.of("linux", "windows").contains(os)) {
@@ -354,6 +360,10 @@ final class LifecycleApi {
         if (!Set.of("amd64", "arm64").contains(arch)) {
             throw ApiException.badRequest(INVALID, "'platform.arch' must be amd64 or arm64");
         }
+        ObjectNode out = Json.object(); // the fields of PlatformSpec only, as pydantic echoes it
+        out.put("os", os);
+        out.put("arch", arch);
+        return out;
     }
 
     static EgressState networkPolicy(@Nullable JsonNode policy) throws ApiException {
@@ -363,7 +373,6 @@ final class LifecycleApi {
         if (!policy.isObject()) {
             throw ApiException.badRequest(INVALID, "'networkPolicy' must be an object");
         }
-        Json.requireOnly(policy, Set.of("defaultAction", "egress"), "networkPolicy", INVALID);
         String defaultAction = Json.text(policy, "defaultAction", INVALID);
         if (policy.isEmpty()) {
             return new EgressState("allow", List.of());
@@ -391,7 +400,6 @@ final class LifecycleApi {
         if (!r.isObject()) {
             throw ApiException.badRequest(code, "a network rule must be an object {action, target}");
         }
-        Json.requireOnly(r, Set.of("action", "target"), "network rule", code);
         String action = Json.requiredText(r, "action", code);
         String target = Json.requiredText(r, "target", code);
         if (!action.equals("allow") && !action.equals("deny")) {
@@ -520,6 +528,42 @@ final class LifecycleApi {
             out.add(n.textValue());
         }
         return out;
+    }
+
+    /** schema.py: {@code env: Dict[str, Optional[str]]}; a null value sets nothing. */
+    private static Map<String, String> envMap(@Nullable JsonNode node) throws ApiException {
+        if (node != null && node.isObject()) {
+            ObjectNode copy = ((ObjectNode) node).deepCopy();
+            List<String> nulls = new ArrayList<>();
+            copy.properties().forEach(e -> {
+                if (e.getValue().isNull()) {
+                    nulls.add(e.getKey());
+                }
+            });
+            copy.remove(nulls);
+            return stringMap(copy, "env");
+        }
+        return stringMap(node, "env");
+    }
+
+    /** extensions/validation.py: {@code access.renew.extend.seconds} is a base-10 integer from 300 to 86400. */
+    private static void validateExtensions(Map<String, String> extensions) throws ApiException {
+        String raw = extensions.get("access.renew.extend.seconds");
+        if (raw == null) {
+            return;
+        }
+        long seconds;
+        try {
+            seconds = Long.parseLong(raw.strip());
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        if (seconds < 300 || seconds > 86_400) {
+            throw ApiException.badRequest(
+                    INVALID,
+                    "Invalid extensions[\"access.renew.extend.seconds\"]: must be a base-10 integer string between"
+                            + " 300 and 86400 seconds (5 minutes to 24 hours inclusive), got '" + raw + "'.");
+        }
     }
 
     private static Map<String, String> stringMap(@Nullable JsonNode node, String field) throws ApiException {
@@ -684,7 +728,6 @@ final class LifecycleApi {
         String name = null;
         if (body.length > 0) {
             ObjectNode req = Json.parseObject(body, INVALID);
-            Json.requireOnly(req, Set.of("name"), "CreateSnapshotRequest", INVALID);
             name = Json.text(req, "name", INVALID);
             if (name != null && name.isEmpty()) {
                 throw ApiException.badRequest(INVALID, "snapshot 'name' must not be empty");
@@ -721,7 +764,6 @@ final class LifecycleApi {
 
     private void renew(HttpExchange ex, SandboxRecord sb) throws IOException, ApiException {
         ObjectNode req = Json.parseObject(Http.readJsonBody(ex), INVALID);
-        Json.requireOnly(req, Set.of("expiresAt"), "RenewSandboxExpirationRequest", INVALID);
         String value = Json.requiredText(req, "expiresAt", INVALID);
         Instant at;
         try {
