@@ -125,6 +125,11 @@ class EgressFidelityTest {
                 c.call(ep, "PATCH", "/credential-vault", "{\"expectedRevision\":9}"),
                 409,
                 "expectedRevision 9 does not match current revision 1");
+        // vault.go normalizeMatch stores (and reports) the defaults of an incomplete match
+        HttpResponse<String> binding = c.call(ep, "GET", "/credential-vault/bindings/b", null);
+        assertThat(TestClient.json(binding).path("match").toString())
+                .isEqualTo("{\"schemes\":[\"https\"],\"ports\":[443],\"hosts\":[\"api.github.com\"],"
+                        + "\"methods\":[\"GET\",\"POST\",\"PUT\",\"PATCH\",\"DELETE\"],\"paths\":[\"/*\"]}");
         assertPlain(c.call(ep, "GET", "/credential-vault/credentials/nope", null), 404, "credential not found");
         assertPlain(c.call(ep, "GET", "/credential-vault/bindings/nope", null), 404, "binding not found");
         assertPlain(c.call(ep, "GET", "/credential-vault/other", null), 404, "not found");

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** The egress sidecar ({@code egress-api.yaml}): network policy and credential vault. Errors are plain text. */
 final class EgressApi {
@@ -443,7 +444,33 @@ final class EgressApi {
             default:
                 throw ApiException.badRequest(BAD, "binding " + name + ": unknown auth type " + type);
         }
-        return new EgressState.Binding(name, revision, (ObjectNode) match.deepCopy(), (ObjectNode) auth.deepCopy());
+        return new EgressState.Binding(name, revision, normalizedMatch(match), (ObjectNode) auth.deepCopy());
+    }
+
+    /** vault.go normalizeMatch: the defaults are filled in and stored; fields in the order of its Match struct. */
+    private static ObjectNode normalizedMatch(JsonNode match) {
+        ObjectNode out = Json.object();
+        out.set("schemes", orDefault(match.get("schemes"), List.of("https")));
+        ArrayNode ports = out.putArray("ports");
+        JsonNode givenPorts = match.get("ports");
+        if (givenPorts != null && givenPorts.isArray() && !givenPorts.isEmpty()) {
+            givenPorts.forEach(ports::add);
+        } else {
+            ports.add(443);
+        }
+        out.set("hosts", match.get("hosts").deepCopy());
+        out.set("methods", orDefault(match.get("methods"), List.of("GET", "POST", "PUT", "PATCH", "DELETE")));
+        out.set("paths", orDefault(match.get("paths"), List.of("/*")));
+        return out;
+    }
+
+    private static ArrayNode orDefault(@Nullable JsonNode given, List<String> defaults) {
+        if (given != null && given.isArray() && !given.isEmpty()) {
+            return (ArrayNode) given.deepCopy();
+        }
+        ArrayNode out = Json.object().arrayNode();
+        defaults.forEach(out::add);
+        return out;
     }
 
     private static void checkReferences(
