@@ -34,6 +34,13 @@ final class CreateRequests {
                             + (image == null ? "set image(...) or snapshotId(...)" : "both were set"),
                     null);
         }
+        if (Boolean.TRUE.equals(credentialProxy) && networkPolicy == null) {
+            // the lifecycle server refuses it with a 422; the proxy only runs beside an egress sidecar
+            throw new InvalidArgumentException(
+                    "credentialProxy(true) needs a networkPolicy(...): the credential proxy runs in the egress"
+                            + " sidecar, which a sandbox without a network policy does not have",
+                    null);
+        }
         Long seconds = null;
         if (timeout != null) {
             if (timeout.toNanosPart() != 0) {

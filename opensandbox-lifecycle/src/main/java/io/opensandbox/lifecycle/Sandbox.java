@@ -719,6 +719,7 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
 
         /**
          * Enables the credential proxy (the Credential Vault's injection of secrets into outgoing requests).
+         * It needs a {@link #networkPolicy(NetworkPolicy)}: the proxy runs in the egress sidecar.
          *
          * @param enabled whether it is enabled
          * @return this builder

@@ -291,6 +291,14 @@ class SandboxWireTest {
                         .create())
                 .isInstanceOf(InvalidArgumentException.class)
                 .hasMessageContaining("both were set");
+        // the lifecycle server refuses it (schema.py: "credentialProxy.enabled requires networkPolicy.")
+        assertThatThrownBy(() -> Sandbox.builder()
+                        .image("a")
+                        .credentialProxy(true)
+                        .connectionConfig(config)
+                        .create())
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("networkPolicy");
         assertThatThrownBy(() -> Sandbox.builder().metadata("opensandbox.io/owner", "x"))
                 .isInstanceOf(InvalidArgumentException.class)
                 .hasMessageContaining("reserved prefix");

@@ -436,7 +436,8 @@ class NetworkEndToEndTest {
         responses.add(raw(endpoint, "DELETE", "/credential-vault", null, headers));
 
         List<String> bodies = responses.stream().map(HttpResponse::body).toList();
-        assertThat(String.join("\n", bodies)).contains("gh-token", "example-key", "X-Key", "revision conflict");
+        assertThat(String.join("\n", bodies))
+                .contains("gh-token", "example-key", "X-Key", "does not match current revision");
         return bodies;
     }
 

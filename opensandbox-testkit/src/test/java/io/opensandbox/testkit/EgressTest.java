@@ -119,7 +119,9 @@ class EgressTest {
 
     @Test
     void credentialVault_flow_neverReturnsTheSecret() {
-        String id = c.createSandbox("\"credentialProxy\":{\"enabled\":true}");
+        String id = c.createSandbox("\"credentialProxy\":{\"enabled\":true},\"networkPolicy\":{\"defaultAction\":"
+                + "\"deny\",\"egress\":[{\"action\":\"allow\",\"target\":\"api.github.com\"},"
+                + "{\"action\":\"allow\",\"target\":\"x.io\"}]}");
         TestClient.Endpoint ep = c.endpoint(id, 18080, false);
         List<HttpResponse<String>> responses = new ArrayList<>();
         HttpResponse<String> missing = c.call(ep, "GET", "/credential-vault", null);

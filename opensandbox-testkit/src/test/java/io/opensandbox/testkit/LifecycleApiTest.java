@@ -33,7 +33,7 @@ class LifecycleApiTest {
     }
 
     @Test
-    void create_returns202WithLocationAndRequestId_andGetListDelete() {
+    void create_returns202WithRequestId_andGetListDelete() {
         HttpResponse<String> r = c.api(
                 "POST",
                 "/sandboxes",
@@ -44,8 +44,6 @@ class LifecycleApiTest {
         assertThat(r.headers().firstValue("X-Request-ID")).isPresent();
         JsonNode body = TestClient.json(r);
         String id = body.get("id").asText();
-        assertThat(r.headers().firstValue("Location"))
-                .hasValueSatisfying(l -> assertThat(l).endsWith("/v1/sandboxes/" + id));
         assertThat(body.path("status").path("state").asText()).isEqualTo("Pending");
         assertThat(body.has("image")).isFalse();
         assertThat(body.path("entrypoint").get(0).asText()).isEqualTo("tail");
@@ -71,19 +69,23 @@ class LifecycleApiTest {
         assertThat(c.api("DELETE", "/sandboxes/" + id, null).statusCode()).isEqualTo(204);
         HttpResponse<String> gone = c.api("GET", "/sandboxes/" + id, null);
         assertThat(gone.statusCode()).isEqualTo(404);
-        assertThat(TestClient.json(gone).get("code").asText()).isEqualTo("SANDBOX::NOT_FOUND");
+        assertThat(TestClient.json(gone).get("code").asText()).isEqualTo("DOCKER::SANDBOX_NOT_FOUND");
         assertThat(c.api("DELETE", "/sandboxes/" + id, null).statusCode()).isEqualTo(404);
     }
 
     @Test
-    void timeout_nullMeansNoExpiry_absentMeans600s_belowMinimumIs400() {
+    void timeout_nullAndAbsentBothMeanNoExpiry_belowMinimumIs400() {
         JsonNode manual = TestClient.json(
                 c.api("POST", "/sandboxes", "{\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"true\"],\"timeout\":null}"));
         assertThat(manual.has("expiresAt")).isFalse();
+        // The lifecycle server's request model declares `timeout: Optional[int] = None`: an omitted timeout is
+        // manual cleanup too (the official TypeScript SDK omits it for `timeoutSeconds: null`).
         JsonNode dflt =
                 TestClient.json(c.api("POST", "/sandboxes", "{\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"true\"]}"));
-        Instant exp = Instant.parse(dflt.get("expiresAt").asText());
-        assertThat(exp).isBetween(Instant.now().plusSeconds(590), Instant.now().plusSeconds(601));
+        assertThat(dflt.has("expiresAt")).isFalse();
+        JsonNode info =
+                TestClient.json(c.api("GET", "/sandboxes/" + dflt.get("id").asText(), null));
+        assertThat(info.has("expiresAt")).isFalse();
         HttpResponse<String> low =
                 c.api("POST", "/sandboxes", "{\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"true\"],\"timeout\":59}");
         assertThat(low.statusCode()).isEqualTo(400);
@@ -99,7 +101,7 @@ class LifecycleApiTest {
                 "[]",
                 "{\"entrypoint\":[\"true\"]}",
                 "{\"image\":{\"uri\":\"x\"},\"snapshotId\":\"s\",\"entrypoint\":[\"true\"]}",
-                "{\"image\":{\"uri\":\"x\",\"extra\":1},\"entrypoint\":[\"true\"]}",
+                "{\"image\":{\"uri\":\"x\"},\"entrypoint\":[]}",
                 "{\"image\":{\"uri\":\"x\"}}",
                 "{\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"true\"],\"platform\":{\"os\":\"mac\",\"arch\":\"amd64\"}}",
                 "{\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"true\"],\"metadata\":{\"opensandbox.io/x\":\"1\"}}",
@@ -171,8 +173,7 @@ class LifecycleApiTest {
         assertThat(p.path("totalItems").asInt()).isEqualTo(3);
         assertThat(p.path("totalPages").asInt()).isEqualTo(2);
         assertThat(p.path("hasNextPage").asBoolean()).isFalse();
-        JsonNode capped = TestClient.json(c.api("GET", "/sandboxes?pageSize=1000", null));
-        assertThat(capped.path("pagination").path("pageSize").asInt()).isEqualTo(200);
+        assertThat(c.api("GET", "/sandboxes?pageSize=1000", null).statusCode()).isEqualTo(400);
 
         HttpResponse<String> malformed = c.api("GET", "/sandboxes?metadata=" + TestClient.enc("suite"), null);
         assertThat(malformed.statusCode()).isEqualTo(400);
@@ -221,7 +222,7 @@ class LifecycleApiTest {
 
     @Test
     void renew_mustBeInTheFuture() {
-        String id = c.createSandbox("");
+        String id = c.createSandbox("\"timeout\":600");
         String future = OffsetDateTime.now().plusHours(2).toString();
         HttpResponse<String> ok =
                 c.api("POST", "/sandboxes/" + id + "/renew-expiration", "{\"expiresAt\":\"" + future + "\"}");
@@ -234,9 +235,6 @@ class LifecycleApiTest {
                 .isEqualTo(TestClient.json(ok).get("expiresAt").asText());
         String past = OffsetDateTime.now().minusMinutes(1).toString();
         assertThat(c.api("POST", "/sandboxes/" + id + "/renew-expiration", "{\"expiresAt\":\"" + past + "\"}")
-                        .statusCode())
-                .isEqualTo(400);
-        assertThat(c.api("POST", "/sandboxes/" + id + "/renew-expiration", "{\"expiresAt\":\"" + future + "\",\"x\":1}")
                         .statusCode())
                 .isEqualTo(400);
         assertThat(c.api("POST", "/sandboxes/" + id + "/renew-expiration", "{\"expiresAt\":\"tomorrow\"}")
@@ -316,9 +314,6 @@ class LifecycleApiTest {
         JsonNode snap = TestClient.json(created);
         String snapId = snap.get("id").asText();
         assertThat(snap.path("status").path("reason").asText()).isEqualTo("snapshot_accepted");
-        assertThat(c.api("POST", "/sandboxes/" + id + "/snapshots", "{\"other\":1}")
-                        .statusCode())
-                .isEqualTo(400);
         String state = "";
         for (int i = 0; i < 200 && !state.equals("Ready"); i++) {
             state = TestClient.json(c.api("GET", "/snapshots/" + snapId, null))

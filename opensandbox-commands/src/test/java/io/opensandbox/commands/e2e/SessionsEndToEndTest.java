@@ -7,6 +7,7 @@ import io.opensandbox.api.ConflictException;
 import io.opensandbox.api.ConnectionConfig;
 import io.opensandbox.api.InvalidArgumentException;
 import io.opensandbox.api.NotFoundException;
+import io.opensandbox.api.SandboxApiException;
 import io.opensandbox.commands.Commands;
 import io.opensandbox.commands.Execution;
 import io.opensandbox.commands.ExecutionHandlers;
@@ -139,7 +140,17 @@ class SessionsEndToEndTest {
         String session = commands.createSession();
         assertThat(run(session, "echo alive").stdoutText()).isEqualTo("alive");
         commands.deleteSession(session);
-        assertThatThrownBy(() -> commands.runInSession(session, "echo gone")).isInstanceOf(NotFoundException.class);
+        // execd answers a run in an unknown session with 500 RUNTIME_ERROR (codeinterpreting.go RunInSession),
+        // a delete of one with 404 CONTEXT_NOT_FOUND
+        assertThatThrownBy(() -> commands.runInSession(session, "echo gone"))
+                .isInstanceOfSatisfying(SandboxApiException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(500);
+                    assertThat(e.error().code()).isEqualTo("RUNTIME_ERROR");
+                });
+        assertThatThrownBy(() -> commands.deleteSession(session))
+                .isInstanceOfSatisfying(
+                        NotFoundException.class,
+                        e -> assertThat(e.error().code()).isEqualTo("CONTEXT_NOT_FOUND"));
     }
 
     @Test

@@ -64,7 +64,11 @@ class LifecycleEndToEndTest {
             SandboxInfo info = sandbox.getInfo();
             assertThat(info.state()).isEqualTo(SandboxState.RUNNING);
             assertThat(info.metadata()).containsEntry("team", "e2e");
-            assertThat(info.expiresAt()).isPresent();
+            // the server treats an omitted timeout as manual cleanup: this expiry proves the SDK sent its default
+            Instant created = info.createdAt().orElseThrow();
+            assertThat(info.expiresAt())
+                    .hasValueSatisfying(
+                            at -> assertThat(at).isBetween(created.plusSeconds(595), created.plusSeconds(605)));
             assertThat(info.entrypoint()).containsExactly("tail", "-f", "/dev/null");
 
             Instant renewed = sandbox.renew(Duration.ofHours(2));

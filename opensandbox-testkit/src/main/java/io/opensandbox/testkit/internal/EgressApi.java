@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** The egress sidecar ({@code egress-api.yaml}): network policy and credential vault. Errors are plain text. */
 final class EgressApi {
@@ -71,6 +72,7 @@ final class EgressApi {
                     if (merged.size() > MAX_RULES) {
                         throw new ApiException(413, BAD, "too many egress rules (limit " + MAX_RULES + ")");
                     }
+                    requireVaultStillFits(st, st.defaultAction, merged);
                     st.rules.clear();
                     st.rules.addAll(merged);
                 }
@@ -89,13 +91,18 @@ final class EgressApi {
                     targets.add(targetKey(t.textValue()));
                 }
                 synchronized (st) {
-                    st.rules.removeIf(r -> targets.contains(targetKey(r.target())));
+                    List<EgressState.Rule> kept = new ArrayList<>(st.rules);
+                    kept.removeIf(r -> targets.contains(targetKey(r.target())));
+                    requireVaultStillFits(st, st.defaultAction, kept);
+                    st.rules.clear();
+                    st.rules.addAll(kept);
                 }
             }
             case "POST", "PUT" -> {
                 JsonNode body = Json.parse(Http.readJsonBody(ex), BAD);
                 EgressState replacement = LifecycleApi.networkPolicy(body);
                 synchronized (st) {
+                    requireVaultStillFits(st, replacement.defaultAction, replacement.rules);
                     st.defaultAction = replacement.defaultAction;
                     st.rules.clear();
                     st.rules.addAll(replacement.rules);
@@ -106,6 +113,33 @@ final class EgressApi {
             }
         }
         Http.json(ex, 200, status(st));
+    }
+
+    /** policy_server.go: a policy change must leave the vault's bindings valid. */
+    private static void requireVaultStillFits(EgressState st, String defaultAction, List<EgressState.Rule> rules)
+            throws ApiException {
+        if (!st.vaultExists) {
+            return;
+        }
+        String violation = VaultPolicy.violation(st.bindings.values(), defaultAction, rules);
+        if (violation != null) {
+            throw ApiException.badRequest(BAD, "credential vault policy validation: " + violation);
+        }
+    }
+
+    /** vault.go Ready(): the vault works only behind the transparent credential proxy. */
+    private static void requireCredentialProxy(EgressState st) throws ApiException {
+        if (!st.credentialProxy) {
+            throw new ApiException(412, BAD, "credential vault requires transparent mitmproxy");
+        }
+    }
+
+    private static void requireBindingsFitThePolicy(EgressState st, Map<String, EgressState.Binding> binds)
+            throws ApiException {
+        String violation = VaultPolicy.violation(binds.values(), st.defaultAction, st.rules);
+        if (violation != null) {
+            throw ApiException.badRequest(BAD, violation);
+        }
     }
 
     /** Domain targets match case-insensitively, like DNS names. */
@@ -144,6 +178,7 @@ final class EgressApi {
         if (segs.isEmpty()) {
             switch (method) {
                 case "POST" -> {
+                    requireCredentialProxy(st);
                     createVault(ex, st);
                     return;
                 }
@@ -153,10 +188,12 @@ final class EgressApi {
                     return;
                 }
                 case "PATCH" -> {
+                    requireCredentialProxy(st);
                     patchVault(ex, st);
                     return;
                 }
                 case "DELETE" -> {
+                    requireCredentialProxy(st);
                     requireVault(st);
                     st.vaultExists = false;
                     st.credentials.clear();
@@ -185,7 +222,7 @@ final class EgressApi {
         } else if (segs.size() == 2 && segs.get(0).equals("credentials")) {
             EgressState.Credential c = st.credentials.get(segs.get(1));
             if (c == null) {
-                throw ApiException.notFound("NOT_FOUND", "credential " + segs.get(1) + " not found");
+                throw ApiException.notFound("NOT_FOUND", "credential not found");
             }
             Http.json(ex, 200, credentialJson(c));
         } else if (segs.size() == 1 && segs.get(0).equals("bindings")) {
@@ -197,11 +234,11 @@ final class EgressApi {
         } else if (segs.size() == 2 && segs.get(0).equals("bindings")) {
             EgressState.Binding b = st.bindings.get(segs.get(1));
             if (b == null) {
-                throw ApiException.notFound("NOT_FOUND", "binding " + segs.get(1) + " not found");
+                throw ApiException.notFound("NOT_FOUND", "binding not found");
             }
             Http.json(ex, 200, bindingJson(b));
         } else {
-            throw new ApiException(404, "NOT_FOUND", "404 page not found");
+            throw new ApiException(404, "NOT_FOUND", "not found");
         }
     }
 
@@ -237,6 +274,7 @@ final class EgressApi {
             }
         }
         checkReferences(newCreds, newBinds);
+        requireBindingsFitThePolicy(st, newBinds);
         st.vaultExists = true;
         st.vaultRevision = 1;
         st.credentials.clear();
@@ -258,7 +296,8 @@ final class EgressApi {
             if (expected.longValue() != st.vaultRevision) {
                 throw ApiException.conflict(
                         "CONFLICT",
-                        "revision conflict: expected " + expected.longValue() + ", current " + st.vaultRevision);
+                        "expectedRevision " + expected.longValue() + " does not match current revision "
+                                + st.vaultRevision);
             }
         }
         long rev = st.vaultRevision + 1;
@@ -269,19 +308,19 @@ final class EgressApi {
             mutationShape(cm, "credentials");
             for (JsonNode n : cm.path("delete")) {
                 if (creds.remove(n.asText()) == null) {
-                    throw ApiException.notFound("NOT_FOUND", "credential " + n.asText() + " not found");
+                    throw ApiException.badRequest(BAD, "credential \"" + n.asText() + "\" does not exist");
                 }
             }
             for (JsonNode n : cm.path("add")) {
                 EgressState.Credential c = credential(n, rev);
                 if (creds.putIfAbsent(c.name, c) != null) {
-                    throw ApiException.conflict("CONFLICT", "credential " + c.name + " already exists");
+                    throw ApiException.badRequest(BAD, "credential \"" + c.name + "\" already exists");
                 }
             }
             for (JsonNode n : cm.path("replace")) {
                 EgressState.Credential c = credential(n, rev);
                 if (creds.replace(c.name, c) == null) {
-                    throw ApiException.notFound("NOT_FOUND", "credential " + c.name + " not found");
+                    throw ApiException.badRequest(BAD, "credential \"" + c.name + "\" does not exist");
                 }
             }
         }
@@ -290,23 +329,24 @@ final class EgressApi {
             mutationShape(bm, "bindings");
             for (JsonNode n : bm.path("delete")) {
                 if (binds.remove(n.asText()) == null) {
-                    throw ApiException.notFound("NOT_FOUND", "binding " + n.asText() + " not found");
+                    throw ApiException.badRequest(BAD, "binding \"" + n.asText() + "\" does not exist");
                 }
             }
             for (JsonNode n : bm.path("add")) {
                 EgressState.Binding b = binding(n, rev);
                 if (binds.putIfAbsent(b.name(), b) != null) {
-                    throw ApiException.conflict("CONFLICT", "binding " + b.name() + " already exists");
+                    throw ApiException.badRequest(BAD, "binding \"" + b.name() + "\" already exists");
                 }
             }
             for (JsonNode n : bm.path("replace")) {
                 EgressState.Binding b = binding(n, rev);
                 if (binds.replace(b.name(), b) == null) {
-                    throw ApiException.notFound("NOT_FOUND", "binding " + b.name() + " not found");
+                    throw ApiException.badRequest(BAD, "binding \"" + b.name() + "\" does not exist");
                 }
             }
         }
         checkReferences(creds, binds);
+        requireBindingsFitThePolicy(st, binds);
         st.vaultRevision = rev;
         st.credentials.clear();
         st.credentials.putAll(creds);
@@ -404,7 +444,33 @@ final class EgressApi {
                 throw ApiException.badRequest(BAD, "binding " + name + ": unknown auth type " + type);
             }
         }
-        return new EgressState.Binding(name, revision, (ObjectNode) match.deepCopy(), (ObjectNode) auth.deepCopy());
+        return new EgressState.Binding(name, revision, normalizedMatch(match), (ObjectNode) auth.deepCopy());
+    }
+
+    /** vault.go normalizeMatch: the defaults are filled in and stored; fields in the order of its Match struct. */
+    private static ObjectNode normalizedMatch(JsonNode match) {
+        ObjectNode out = Json.object();
+        out.set("schemes", orDefault(match.get("schemes"), List.of("https")));
+        ArrayNode ports = out.putArray("ports");
+        JsonNode givenPorts = match.get("ports");
+        if (givenPorts != null && givenPorts.isArray() && !givenPorts.isEmpty()) {
+            givenPorts.forEach(ports::add);
+        } else {
+            ports.add(443);
+        }
+        out.set("hosts", match.get("hosts").deepCopy());
+        out.set("methods", orDefault(match.get("methods"), List.of("GET", "POST", "PUT", "PATCH", "DELETE")));
+        out.set("paths", orDefault(match.get("paths"), List.of("/*")));
+        return out;
+    }
+
+    private static ArrayNode orDefault(@Nullable JsonNode given, List<String> defaults) {
+        if (given != null && given.isArray() && !given.isEmpty()) {
+            return (ArrayNode) given.deepCopy();
+        }
+        ArrayNode out = Json.object().arrayNode();
+        defaults.forEach(out::add);
+        return out;
     }
 
     private static void checkReferences(

@@ -41,6 +41,9 @@ final class EgressState {
 
     String defaultAction;
     final List<Rule> rules = new ArrayList<>();
+    /** Whether the sandbox was created with {@code credentialProxy.enabled} and a network policy. */
+    boolean credentialProxy;
+
     boolean vaultExists;
     long vaultRevision;
     final Map<String, Credential> credentials = new LinkedHashMap<>();

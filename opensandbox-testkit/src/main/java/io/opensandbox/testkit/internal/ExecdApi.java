@@ -77,7 +77,7 @@ final class ExecdApi {
             }
             default -> {}
         }
-        throw ApiException.notFound("NOT_FOUND", "no execd route " + method + " " + path);
+        throw ApiException.execdNoRoute();
     }
 
     // ---------------------------------------------------------------- commands
@@ -93,14 +93,23 @@ final class ExecdApi {
             }
             CommandRecord rec = sb.commands().get(id);
             if (rec == null) {
-                throw ApiException.badRequest(BAD, "command " + id + " not found");
+                // codeinterpreting.go interrupt(): every error of the runtime's Interrupt is a 500
+                throw new ApiException(500, "RUNTIME_ERROR", "error interruptting code context. no such session");
+            }
+            Process running = rec.process();
+            if (running == null || !running.isAlive()) {
+                throw new ApiException(
+                        500,
+                        "RUNTIME_ERROR",
+                        "error interruptting code context. command session " + id + " is not running");
             }
             interrupt(rec);
             Http.empty(ex, 200);
         } else if (segs.size() == 3 && segs.get(1).equals("status") && method.equals("GET")) {
             CommandRecord rec = sb.commands().get(segs.get(2));
             if (rec == null) {
-                throw ApiException.notFound("FILE_NOT_FOUND", "command " + segs.get(2) + " not found");
+                // command.go: RespondError(http.StatusNotFound, model.ErrorCodeInvalidRequest, ...)
+                throw ApiException.notFound(BAD, "command " + segs.get(2) + " not found");
             }
             Http.json(ex, 200, rec.statusJson());
         } else if (segs.size() == 3 && segs.get(2).equals("logs") && method.equals("GET")) {
@@ -124,7 +133,7 @@ final class ExecdApi {
             ex.getResponseHeaders().set("EXECD-COMMANDS-TAIL-CURSOR", Long.toString(slice.cursor()));
             Http.text(ex, 200, slice.content());
         } else {
-            throw ApiException.notFound("NOT_FOUND", "no execd route " + method + " /" + String.join("/", segs));
+            throw ApiException.execdNoRoute();
         }
     }
 
@@ -133,8 +142,9 @@ final class ExecdApi {
         if (p == null || !p.isAlive()) {
             return;
         }
-        Launcher.signal(p, "INT");
-        var unused = core.scheduler().schedule(() -> Launcher.kill(p), 2, TimeUnit.SECONDS);
+        // runtime/interrupt.go killPid: SIGTERM to the process group, SIGKILL when it is still there after 3 s
+        Launcher.signal(p, "TERM");
+        var unused = core.scheduler().schedule(() -> Launcher.kill(p), 3, TimeUnit.SECONDS);
     }
 
     private void runCommand(HttpExchange ex, SandboxRecord sb) throws IOException, ApiException {
@@ -383,7 +393,7 @@ final class ExecdApi {
         if (segs.size() == 2 && method.equals("DELETE")) {
             BashSession s = sb.sessions().remove(segs.get(1));
             if (s == null) {
-                throw ApiException.notFound("SESSION_NOT_FOUND", "session " + segs.get(1) + " not found");
+                throw ApiException.notFound("CONTEXT_NOT_FOUND", "session " + segs.get(1) + " not found");
             }
             s.kill();
             Http.empty(ex, 200);
@@ -392,12 +402,13 @@ final class ExecdApi {
         if (segs.size() == 3 && segs.get(2).equals("run") && method.equals("POST")) {
             BashSession s = sb.sessions().get(segs.get(1));
             if (s == null) {
-                throw ApiException.notFound("SESSION_NOT_FOUND", "session " + segs.get(1) + " not found");
+                // codeinterpreting.go RunInSession: the runtime's ErrContextNotFound becomes a 500
+                throw new ApiException(500, "RUNTIME_ERROR", "error running in session. context not found");
             }
             runInSession(ex, sb, s);
             return;
         }
-        throw ApiException.notFound("NOT_FOUND", "no execd route " + method + " /" + String.join("/", segs));
+        throw ApiException.execdNoRoute();
     }
 
     private void runInSession(HttpExchange ex, SandboxRecord sb, BashSession s) throws IOException, ApiException {

@@ -100,8 +100,7 @@ final class FilesApi {
                     return;
                 }
                 default -> {
-                    throw ApiException.notFound(
-                            "NOT_FOUND", "no execd route " + method + " /" + String.join("/", segs));
+                    throw ApiException.execdNoRoute();
                 }
             }
         } catch (NoSuchFileException e) {
@@ -482,7 +481,8 @@ final class FilesApi {
             long[] parsed = parseRange(range.trim(), size);
             if (parsed == null) {
                 ex.getResponseHeaders().set("Content-Range", "bytes */" + size);
-                throw new ApiException(416, "INVALID_RANGE", "range " + range + " not satisfiable for size " + size);
+                // filesystem_download.go: RespondError(http.StatusRequestedRangeNotSatisfiable, model.ErrorCodeUnknown)
+                throw new ApiException(416, "UNKNOWN", "range " + range + " not satisfiable for size " + size);
             }
             start = parsed[0];
             end = parsed[1];

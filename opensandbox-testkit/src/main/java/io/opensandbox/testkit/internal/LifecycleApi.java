@@ -84,7 +84,7 @@ final class LifecycleApi {
                     registry.deleteSnapshot(snap);
                     Http.empty(ex, 204);
                 } else {
-                    throw methodNotAllowed(method);
+                    throw methodNotAllowed();
                 }
             } else {
                 throw notFound();
@@ -116,13 +116,14 @@ final class LifecycleApi {
             } else if (method.equals("POST")) {
                 create(ex);
             } else {
-                throw methodNotAllowed(method);
+                throw methodNotAllowed();
             }
             return;
         }
         SandboxRecord sb = registry.get(segs.get(1));
         if (sb == null) {
-            throw ApiException.notFound("SANDBOX::NOT_FOUND", "sandbox " + segs.get(1) + " not found");
+            // the Docker runtime's code and message (services/docker/docker_service.py)
+            throw ApiException.notFound("DOCKER::SANDBOX_NOT_FOUND", "Sandbox " + segs.get(1) + " not found.");
         }
         if (segs.size() == 2) {
             if (method.equals("GET")) {
@@ -131,7 +132,7 @@ final class LifecycleApi {
                 registry.terminate(sb, "sandbox_deleted", "Sandbox deleted by request");
                 Http.empty(ex, 204);
             } else {
-                throw methodNotAllowed(method);
+                throw methodNotAllowed();
             }
             return;
         }
@@ -152,7 +153,7 @@ final class LifecycleApi {
                     requireMethod(method, "POST");
                     if (!registry.pause(sb)) {
                         throw ApiException.conflict(
-                                "SANDBOX::INVALID_STATE",
+                                "DOCKER::SANDBOX_NOT_RUNNING",
                                 "sandbox " + sb.id() + " is " + sb.state() + "; only a Running sandbox can be paused");
                     }
                     Http.empty(ex, 202);
@@ -162,7 +163,7 @@ final class LifecycleApi {
                     requireMethod(method, "POST");
                     if (!registry.resume(sb)) {
                         throw ApiException.conflict(
-                                "SANDBOX::INVALID_STATE",
+                                "DOCKER::SANDBOX_NOT_PAUSED",
                                 "sandbox " + sb.id() + " is " + sb.state() + "; only a Paused sandbox can be resumed");
                     }
                     Http.empty(ex, 202);
@@ -214,12 +215,16 @@ final class LifecycleApi {
             synchronized (snapshot) {
                 if (!snapshot.state.equals("Ready")) {
                     throw ApiException.conflict(
-                            "SNAPSHOT::INVALID_STATE",
-                            "snapshot " + snapshotId + " is " + snapshot.state + ", not Ready");
+                            "SNAPSHOT::NOT_READY", "snapshot " + snapshotId + " is " + snapshot.state + ", not Ready");
                 }
             }
         }
-        List<String> entrypoint = stringList(req.get("entrypoint"), "entrypoint");
+        JsonNode entrypointNode = req.get("entrypoint");
+        if (entrypointNode != null && entrypointNode.isArray() && entrypointNode.isEmpty()) {
+            // schema.py: entrypoint has min_length=1 (a 422 there)
+            throw ApiException.badRequest(INVALID, "'entrypoint' must hold at least one item");
+        }
+        List<String> entrypoint = stringList(entrypointNode, "entrypoint");
         if (entrypoint.isEmpty()) {
             if (snapshot != null) {
                 entrypoint = snapshot.entrypoint;
@@ -229,16 +234,15 @@ final class LifecycleApi {
         }
         JsonNode platform = req.get("platform");
         if (platform != null && !platform.isNull()) {
-            validatePlatform(platform);
+            platform = validatePlatform(platform);
         } else {
             platform = null;
         }
         Instant now = Instant.now();
         Instant expiresAt;
         JsonNode timeout = req.get("timeout");
-        if (timeout == null) {
-            expiresAt = now.plusSeconds(600);
-        } else if (timeout.isNull()) {
+        if (timeout == null || timeout.isNull()) {
+            // like the lifecycle server's `timeout: Optional[int] = None`: omitted and null both mean manual cleanup
             expiresAt = null;
         } else if (!timeout.canConvertToLong() || !timeout.isIntegralNumber()) {
             throw ApiException.badRequest(INVALID, "'timeout' must be an integer number of seconds or null");
@@ -253,7 +257,7 @@ final class LifecycleApi {
             }
             expiresAt = now.plusSeconds(seconds);
         }
-        Map<String, String> env = stringMap(req.get("env"), "env");
+        Map<String, String> env = envMap(req.get("env"));
         Map<String, String> metadata = stringMap(req.get("metadata"), "metadata");
         for (String key : metadata.keySet()) {
             if (key.startsWith(RESERVED_PREFIX)) {
@@ -262,14 +266,21 @@ final class LifecycleApi {
             }
         }
         stringMap(req.get("resourceLimits"), "resourceLimits");
-        stringMap(req.get("extensions"), "extensions");
+        validateExtensions(stringMap(req.get("extensions"), "extensions"));
         EgressState egress = networkPolicy(req.get("networkPolicy"));
         JsonNode cp = req.get("credentialProxy");
         if (cp != null && !cp.isNull()) {
             if (!cp.isObject()) {
                 throw ApiException.badRequest(INVALID, "'credentialProxy' must be an object");
             }
-            Json.requireOnly(cp, Set.of("enabled"), "credentialProxy", INVALID);
+            // docker_service.py: the transparent proxy the vault needs runs only with a network policy
+            JsonNode np = req.get("networkPolicy");
+            boolean enabled = cp.path("enabled").asBoolean(false);
+            if (enabled && (np == null || np.isNull())) {
+                // schema.py validate_source_and_entrypoint (a 422 there, see the README)
+                throw ApiException.badRequest(INVALID, "credentialProxy.enabled requires networkPolicy.");
+            }
+            egress.credentialProxy = enabled;
         }
         JsonNode secure = req.get("secureAccess");
         if (secure != null && !secure.isNull() && !secure.isBoolean()) {
@@ -315,7 +326,6 @@ final class LifecycleApi {
         }
         pvcsToDelete.forEach(sb::deleteOnTermination);
         registry.add(sb);
-        ex.getResponseHeaders().set("Location", "http://127.0.0.1:" + core.port() + "/v1/sandboxes/" + id);
         Http.json(ex, 202, sb.toJson(false));
     }
 
@@ -329,7 +339,6 @@ final class LifecycleApi {
         if (!image.isObject()) {
             throw ApiException.badRequest(INVALID, "'image' must be an object {uri, auth?}");
         }
-        Json.requireOnly(image, Set.of("uri", "auth"), "image", INVALID);
         String uri = Json.requiredText(image, "uri", INVALID);
         if (uri.isBlank()) {
             throw ApiException.badRequest(INVALID, "'image.uri' must not be blank");
@@ -339,18 +348,16 @@ final class LifecycleApi {
             if (!auth.isObject()) {
                 throw ApiException.badRequest(INVALID, "'image.auth' must be an object");
             }
-            Json.requireOnly(auth, Set.of("username", "password"), "image.auth", INVALID);
         }
         ObjectNode out = Json.object();
         out.put("uri", uri); // credentials are never echoed
         return out;
     }
 
-    private static void validatePlatform(JsonNode platform) throws ApiException {
+    private static ObjectNode validatePlatform(JsonNode platform) throws ApiException {
         if (!platform.isObject()) {
             throw ApiException.badRequest(INVALID, "'platform' must be an object {os, arch}");
         }
-        Json.requireOnly(platform, Set.of("os", "arch"), "platform", INVALID);
         String os = Json.requiredText(platform, "os", INVALID);
         String arch = Json.requiredText(platform, "arch", INVALID);
         if (!Set.of("linux", "windows").contains(os)) {
@@ -359,6 +366,10 @@ final class LifecycleApi {
         if (!Set.of("amd64", "arm64").contains(arch)) {
             throw ApiException.badRequest(INVALID, "'platform.arch' must be amd64 or arm64");
         }
+        ObjectNode out = Json.object(); // the fields of PlatformSpec only, as pydantic echoes it
+        out.put("os", os);
+        out.put("arch", arch);
+        return out;
     }
 
     static EgressState networkPolicy(@Nullable JsonNode policy) throws ApiException {
@@ -368,7 +379,6 @@ final class LifecycleApi {
         if (!policy.isObject()) {
             throw ApiException.badRequest(INVALID, "'networkPolicy' must be an object");
         }
-        Json.requireOnly(policy, Set.of("defaultAction", "egress"), "networkPolicy", INVALID);
         String defaultAction = Json.text(policy, "defaultAction", INVALID);
         if (policy.isEmpty()) {
             return new EgressState("allow", List.of());
@@ -396,7 +406,6 @@ final class LifecycleApi {
         if (!r.isObject()) {
             throw ApiException.badRequest(code, "a network rule must be an object {action, target}");
         }
-        Json.requireOnly(r, Set.of("action", "target"), "network rule", code);
         String action = Json.requiredText(r, "action", code);
         String target = Json.requiredText(r, "target", code);
         if (!action.equals("allow") && !action.equals("deny")) {
@@ -527,6 +536,42 @@ final class LifecycleApi {
         return out;
     }
 
+    /** schema.py: {@code env: Dict[str, Optional[str]]}; a null value sets nothing. */
+    private static Map<String, String> envMap(@Nullable JsonNode node) throws ApiException {
+        if (node != null && node.isObject()) {
+            ObjectNode copy = ((ObjectNode) node).deepCopy();
+            List<String> nulls = new ArrayList<>();
+            copy.properties().forEach(e -> {
+                if (e.getValue().isNull()) {
+                    nulls.add(e.getKey());
+                }
+            });
+            copy.remove(nulls);
+            return stringMap(copy, "env");
+        }
+        return stringMap(node, "env");
+    }
+
+    /** extensions/validation.py: {@code access.renew.extend.seconds} is a base-10 integer from 300 to 86400. */
+    private static void validateExtensions(Map<String, String> extensions) throws ApiException {
+        String raw = extensions.get("access.renew.extend.seconds");
+        if (raw == null) {
+            return;
+        }
+        long seconds;
+        try {
+            seconds = Long.parseLong(raw.strip());
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        if (seconds < 300 || seconds > 86_400) {
+            throw ApiException.badRequest(
+                    INVALID,
+                    "Invalid extensions[\"access.renew.extend.seconds\"]: must be a base-10 integer string between"
+                            + " 300 and 86400 seconds (5 minutes to 24 hours inclusive), got '" + raw + "'.");
+        }
+    }
+
     private static Map<String, String> stringMap(@Nullable JsonNode node, String field) throws ApiException {
         Map<String, String> out = new LinkedHashMap<>();
         if (node == null || node.isNull()) {
@@ -551,7 +596,7 @@ final class LifecycleApi {
         List<String> states = Http.all(q, "state");
         Map<String, String> md = parseMetadataFilter(Http.first(q, "metadata"));
         int page = intParam(q, "page", 1);
-        int pageSize = Math.min(intParam(q, "pageSize", 20), MAX_PAGE_SIZE);
+        int pageSize = pageSize(q);
         Predicate<SandboxRecord> match = sb -> {
             if (!states.isEmpty() && states.stream().noneMatch(s -> s.equalsIgnoreCase(sb.state()))) {
                 return false;
@@ -578,7 +623,7 @@ final class LifecycleApi {
         String sandboxId = Http.first(q, "sandboxId");
         List<String> states = Http.all(q, "state");
         int page = intParam(q, "page", 1);
-        int pageSize = Math.min(intParam(q, "pageSize", 20), MAX_PAGE_SIZE);
+        int pageSize = pageSize(q);
         List<ObjectNode> items = new ArrayList<>();
         for (Registry.Snapshot s : registry.allSnapshots()) {
             ObjectNode json = snapshotJson(s);
@@ -607,6 +652,15 @@ final class LifecycleApi {
         p.put("totalPages", totalPages);
         p.put("hasNextPage", page < totalPages);
         return out;
+    }
+
+    private static int pageSize(Map<String, List<String>> q) throws ApiException {
+        int size = intParam(q, "pageSize", 20);
+        if (size > MAX_PAGE_SIZE) {
+            // like FastAPI's Query(le=200): refused, not capped
+            throw ApiException.badRequest(INVALID, "query parameter 'pageSize' must be at most " + MAX_PAGE_SIZE);
+        }
+        return size;
     }
 
     private static int intParam(Map<String, List<String>> q, String name, int def) throws ApiException {
@@ -680,19 +734,19 @@ final class LifecycleApi {
         String name = null;
         if (body.length > 0) {
             ObjectNode req = Json.parseObject(body, INVALID);
-            Json.requireOnly(req, Set.of("name"), "CreateSnapshotRequest", INVALID);
             name = Json.text(req, "name", INVALID);
             if (name != null && name.isEmpty()) {
                 throw ApiException.badRequest(INVALID, "snapshot 'name' must not be empty");
             }
         }
         String state = sb.state();
-        if (!state.equals("Running") && !state.equals("Paused")) {
+        if (!state.equals("Running")) {
             throw ApiException.conflict(
-                    "SANDBOX::INVALID_STATE", "sandbox " + sb.id() + " is " + state + "; cannot snapshot it now");
+                    "SNAPSHOT::INVALID_SOURCE_STATE", "Snapshot can only be created from a Running sandbox.");
         }
         Registry.Snapshot snap = registry.createSnapshot(sb, UUID.randomUUID().toString(), name);
-        ex.getResponseHeaders().set("Location", "http://127.0.0.1:" + core.port() + "/v1/snapshots/" + snap.id);
+        // api/lifecycle.py sets this relative Location on snapshot creation (and none on sandbox creation)
+        ex.getResponseHeaders().set("Location", "/v1/snapshots/" + snap.id);
         Http.json(ex, 202, snapshotJson(snap));
     }
 
@@ -716,7 +770,6 @@ final class LifecycleApi {
 
     private void renew(HttpExchange ex, SandboxRecord sb) throws IOException, ApiException {
         ObjectNode req = Json.parseObject(Http.readJsonBody(ex), INVALID);
-        Json.requireOnly(req, Set.of("expiresAt"), "RenewSandboxExpirationRequest", INVALID);
         String value = Json.requiredText(req, "expiresAt", INVALID);
         Instant at;
         try {
@@ -725,7 +778,12 @@ final class LifecycleApi {
             throw ApiException.badRequest(INVALID, "'expiresAt' must be an RFC 3339 date-time with offset");
         }
         if (!at.isAfter(Instant.now())) {
-            throw ApiException.badRequest(INVALID, "'expiresAt' must be in the future");
+            throw ApiException.badRequest("DOCKER::INVALID_EXPIRATION", "New expiration time must be in the future.");
+        }
+        if (sb.expiresAt() == null) {
+            throw ApiException.conflict(
+                    "DOCKER::INVALID_EXPIRATION",
+                    "Sandbox " + sb.id() + " does not have automatic expiration enabled.");
         }
         sb.expiresAt(at);
         ObjectNode out = Json.object();
@@ -852,15 +910,16 @@ final class LifecycleApi {
 
     private static void requireMethod(String method, String expected) throws ApiException {
         if (!method.equals(expected)) {
-            throw methodNotAllowed(method);
+            throw methodNotAllowed();
         }
     }
 
-    private static ApiException methodNotAllowed(String method) {
-        return new ApiException(405, "GENERAL::METHOD_NOT_ALLOWED", "method " + method + " is not allowed here");
+    private static ApiException methodNotAllowed() {
+        // FastAPI's own answer: routing errors are not HTTPExceptions of the app, so main.py does not flatten them
+        return ApiException.verbatim(405, "application/json", "{\"detail\":\"Method Not Allowed\"}");
     }
 
     private static ApiException notFound() {
-        return ApiException.notFound("GENERAL::NOT_FOUND", "no such route");
+        return ApiException.verbatim(404, "application/json", "{\"detail\":\"Not Found\"}");
     }
 }

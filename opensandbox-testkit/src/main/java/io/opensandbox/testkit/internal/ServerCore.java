@@ -192,7 +192,12 @@ public final class ServerCore implements HttpHandler {
                 lifecycle.handle(ex, segs);
             }
         } catch (ApiException e) {
-            renderError(ex, api, e.status(), e.code(), e.text());
+            String verbatimType = e.contentType();
+            if (verbatimType != null) {
+                renderVerbatim(ex, e.status(), verbatimType, e.text());
+            } else {
+                renderError(ex, api, e.status(), e.code(), e.text());
+            }
         } catch (IOException e) {
             LOG.debug("I/O error while serving {}: {}", ex.getRequestURI().getPath(), e.getMessage());
         } catch (RuntimeException e) {
@@ -211,6 +216,17 @@ public final class ServerCore implements HttpHandler {
         LIFECYCLE,
         EXECD,
         EGRESS
+    }
+
+    private static void renderVerbatim(HttpExchange ex, int status, String contentType, String body) {
+        if (ex.getResponseCode() != -1) {
+            return;
+        }
+        try {
+            Http.send(ex, status, contentType, body.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            LOG.debug("could not send error response: {}", e.getMessage());
+        }
     }
 
     private static void renderError(HttpExchange ex, Api api, int status, String code, String message) {
