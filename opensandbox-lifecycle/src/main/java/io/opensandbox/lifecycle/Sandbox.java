@@ -11,6 +11,7 @@ import io.opensandbox.api.SandboxHandle;
 import io.opensandbox.api.internal.ApiClient;
 import io.opensandbox.api.internal.ErrorMapper;
 import io.opensandbox.api.internal.Futures;
+import io.opensandbox.api.internal.Observed;
 import io.opensandbox.api.internal.Transports;
 import io.opensandbox.api.spi.Transport;
 import java.time.Duration;
@@ -856,6 +857,11 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
          * @return a future of the ready sandbox
          */
         public CompletableFuture<Sandbox> createAsync() {
+            ConnectionConfig chosen = config != null ? config : ConnectionConfig.fromEnvironment();
+            return Observed.runAsync(chosen, "sandbox.create", null, () -> createAsync(chosen));
+        }
+
+        private CompletableFuture<Sandbox> createAsync(ConnectionConfig chosen) {
             var request = CreateRequests.of(
                     image,
                     snapshotId,
@@ -870,7 +876,6 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
                     secureAccess,
                     platform,
                     volumes);
-            ConnectionConfig chosen = config != null ? config : ConnectionConfig.fromEnvironment();
             Options chosenOptions = options.copy();
             Transports.Lease lease = Transports.lease(chosen);
             LifecycleCalls calls = new LifecycleCalls(lease.transport(), chosen);

@@ -14,6 +14,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -110,6 +111,10 @@ public final class ApiClient {
         private int limit = Bodies.DEFAULT_LIMIT;
         private RetryPolicy retryPolicy = config.retryPolicy();
         private final int[] attemptsMade = {0};
+        private final @Nullable Observed inherited = Observed.current();
+        private @Nullable String operation;
+        private @Nullable String sandboxId;
+        private volatile Observed observation = Observed.none();
 
         private Call(String method, String pathAndQuery) {
             if (!pathAndQuery.startsWith("/")) {
@@ -117,6 +122,20 @@ public final class ApiClient {
             }
             this.method = method;
             this.pathAndQuery = pathAndQuery;
+        }
+
+        /**
+         * Names the SDK operation this call is, for the config's {@link io.opensandbox.api.CallListener}, when it
+         * is not made inside an operation already observed (see {@link Observed}).
+         *
+         * @param operation the operation's name, such as {@code sandbox.getInfo}
+         * @param sandboxId the sandbox it is about, or {@code null}
+         * @return this call
+         */
+        public Call operation(String operation, @Nullable String sandboxId) {
+            this.operation = operation;
+            this.sandboxId = sandboxId;
+            return this;
         }
 
         /**
@@ -258,6 +277,11 @@ public final class ApiClient {
 
         private <T> CompletableFuture<T> withRetries(Supplier<CompletableFuture<T>> once) {
             CompletableFuture<T> result = new CompletableFuture<>();
+            Observed observed = observed();
+            observation = observed;
+            if (observed.active() && observed != inherited) {
+                CompletableFuture<T> unused = result.whenComplete((value, failure) -> observed.end(failure));
+            }
             Duration callTimeout = config.callTimeout().orElse(null);
             long deadline = callTimeout == null ? Long.MAX_VALUE : System.nanoTime() + callTimeout.toNanos();
             if (callTimeout != null) {
@@ -269,13 +293,30 @@ public final class ApiClient {
                                         null)
                                 .withAttempts(Math.max(1, attempts[0]))));
             }
-            attempt(once, 1, result, deadline);
+            attempt(once, 1, result, deadline, observed);
             return result;
         }
 
+        private Observed observed() {
+            if (inherited != null) {
+                return inherited;
+            }
+            String name = operation != null ? operation : "http." + method.toLowerCase(Locale.ROOT);
+            return Observed.start(config, name, sandboxId);
+        }
+
         private <T> void attempt(
-                Supplier<CompletableFuture<T>> once, int attempt, CompletableFuture<T> result, long deadline) {
+                Supplier<CompletableFuture<T>> once,
+                int attempt,
+                CompletableFuture<T> result,
+                long deadline,
+                Observed observed) {
             attemptsMade[0] = attempt;
+            observed.attempt(attempt);
+            RequestBody sending = body;
+            if (sending != null && sending.contentLength() > 0) {
+                observed.sent(sending.contentLength());
+            }
             CompletableFuture<T> current;
             try {
                 current = once.get();
@@ -318,7 +359,7 @@ public final class ApiClient {
                 CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS)
                         .execute(() -> {
                             if (!result.isDone()) {
-                                attempt(once, attempt + 1, result, deadline);
+                                attempt(once, attempt + 1, result, deadline, observed);
                             }
                         });
             });
@@ -333,8 +374,11 @@ public final class ApiClient {
                 HttpLog.response(
                         config.debug(), method, request.uri(), response.statusCode(), start, response.headers());
                 int status = response.statusCode();
+                Observed observed = observation;
+                observed.status(status);
                 return Bodies.collect(response.body(), status / 100 == 2 ? limit : 64 * 1024)
                         .thenApply(bytes -> {
+                            observed.received(bytes.length);
                             if (status / 100 != 2) {
                                 throw ErrorMapper.fromResponse(status, response.headers(), bytes);
                             }
@@ -357,6 +401,7 @@ public final class ApiClient {
             CompletableFuture<TransportResponse> exchange = transport.send(request);
             CompletableFuture<TransportResponse> result = exchange.thenCompose(response -> {
                 int status = response.statusCode();
+                observation.status(status);
                 HttpLog.response(config.debug(), method, request.uri(), status, start, response.headers());
                 if (status / 100 == 2) {
                     return CompletableFuture.completedFuture(response);
