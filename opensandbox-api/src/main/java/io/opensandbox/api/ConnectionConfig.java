@@ -388,7 +388,9 @@ public final class ConnectionConfig {
                 + retryPolicy
                 + ", callTimeout="
                 + (callTimeout == null ? "<none>" : callTimeout)
-                + (callListener == CallListener.NONE ? "" : ", callListener=" + callListener.getClass().getName())
+                + (callListener == CallListener.NONE
+                        ? ""
+                        : ", callListener=" + callListener.getClass().getName())
                 + "}";
     }
 

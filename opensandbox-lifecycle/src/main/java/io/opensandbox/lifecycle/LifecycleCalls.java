@@ -73,7 +73,11 @@ final class LifecycleCalls {
     }
 
     CompletableFuture<SandboxInfo> createAsync(Wire.CreateSandboxRequest request) {
-        return json(client.call("POST", "/sandboxes").operation("sandbox.create", null).json(request), Wire.Sandbox.class)
+        return json(
+                        client.call("POST", "/sandboxes")
+                                .operation("sandbox.create", null)
+                                .json(request),
+                        Wire.Sandbox.class)
                 .thenApply(Convert::sandbox);
     }
 
@@ -82,7 +86,8 @@ final class LifecycleCalls {
     }
 
     CompletableFuture<SandboxInfo> getAsync(String id) {
-        return json(client.call("GET", sandboxPath(id)).operation("sandbox.getInfo", id), Wire.Sandbox.class).thenApply(Convert::sandbox);
+        return json(client.call("GET", sandboxPath(id)).operation("sandbox.getInfo", id), Wire.Sandbox.class)
+                .thenApply(Convert::sandbox);
     }
 
     void kill(String id) {
@@ -90,15 +95,23 @@ final class LifecycleCalls {
     }
 
     CompletableFuture<Void> killAsync(String id) {
-        return client.call("DELETE", sandboxPath(id)).operation("sandbox.kill", id).send().thenApply(response -> null);
+        return client.call("DELETE", sandboxPath(id))
+                .operation("sandbox.kill", id)
+                .send()
+                .thenApply(response -> null);
     }
 
     void pause(String id) {
-        client.call("POST", sandboxPath(id) + "/pause").operation("sandbox.pause", id).execute();
+        client.call("POST", sandboxPath(id) + "/pause")
+                .operation("sandbox.pause", id)
+                .execute();
     }
 
     CompletableFuture<Void> resumeAsync(String id) {
-        return client.call("POST", sandboxPath(id) + "/resume").operation("sandbox.resume", id).send().thenApply(response -> null);
+        return client.call("POST", sandboxPath(id) + "/resume")
+                .operation("sandbox.resume", id)
+                .send()
+                .thenApply(response -> null);
     }
 
     Instant renew(String id, Duration timeout) {
@@ -190,8 +203,9 @@ final class LifecycleCalls {
             query.add("metadata", pairs);
         }
         query.add("page", filter.page()).add("pageSize", filter.pageSize());
-        Wire.SandboxList page =
-                await(json(client.call("GET", "/sandboxes" + query).operation("sandbox.list", null), Wire.SandboxList.class), "list sandboxes");
+        Wire.SandboxList page = await(
+                json(client.call("GET", "/sandboxes" + query).operation("sandbox.list", null), Wire.SandboxList.class),
+                "list sandboxes");
         List<SandboxInfo> items = new ArrayList<>();
         if (page.items() != null) {
             page.items().forEach(item -> items.add(Convert.sandbox(item)));
@@ -207,7 +221,8 @@ final class LifecycleCalls {
         if (name != null && name.isBlank()) {
             throw new InvalidArgumentException("a snapshot name must not be blank; pass null for none", null);
         }
-        ApiClient.Call call = client.call("POST", sandboxPath(id) + "/snapshots").operation("snapshot.create", id);
+        ApiClient.Call call =
+                client.call("POST", sandboxPath(id) + "/snapshots").operation("snapshot.create", id);
         if (name != null) {
             call.json(new Wire.CreateSnapshotRequest(name));
         }
@@ -216,7 +231,10 @@ final class LifecycleCalls {
 
     SnapshotInfo getSnapshot(String snapshotId) {
         String path = "/snapshots/" + Urls.segment(id(snapshotId, "snapshot id"));
-        return await(json(client.call("GET", path).operation("snapshot.get", null), Wire.Snapshot.class).thenApply(Convert::snapshot), "get snapshot");
+        return await(
+                json(client.call("GET", path).operation("snapshot.get", null), Wire.Snapshot.class)
+                        .thenApply(Convert::snapshot),
+                "get snapshot");
     }
 
     Page<SnapshotInfo> listSnapshots(SnapshotFilter filter) {
@@ -228,8 +246,11 @@ final class LifecycleCalls {
                         filter.states().stream().map(SnapshotState::wireValue).collect(Collectors.toList()))
                 .add("page", filter.page())
                 .add("pageSize", filter.pageSize());
-        Wire.SnapshotList page =
-                await(json(client.call("GET", "/snapshots" + query).operation("snapshot.list", null), Wire.SnapshotList.class), "list snapshots");
+        Wire.SnapshotList page = await(
+                json(
+                        client.call("GET", "/snapshots" + query).operation("snapshot.list", null),
+                        Wire.SnapshotList.class),
+                "list snapshots");
         List<SnapshotInfo> items = new ArrayList<>();
         if (page.items() != null) {
             page.items().forEach(item -> items.add(Convert.snapshot(item)));
@@ -250,7 +271,8 @@ final class LifecycleCalls {
         }
         String path = sandboxPath(id) + "/diagnostics/" + kind + Urls.query().add("scope", scope.strip());
         return await(
-                json(client.call("GET", path).operation("sandbox.diagnostics", id), Wire.Diagnostic.class).thenApply(Convert::diagnostic),
+                json(client.call("GET", path).operation("sandbox.diagnostics", id), Wire.Diagnostic.class)
+                        .thenApply(Convert::diagnostic),
                 "get diagnostic " + kind + " of " + id);
     }
 }

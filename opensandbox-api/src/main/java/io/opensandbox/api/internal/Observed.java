@@ -73,7 +73,11 @@ public final class Observed {
         try {
             observer = listener.callStarted(start);
         } catch (RuntimeException e) {
-            LOG.debug("call listener {} failed on start of {}", listener.getClass().getName(), operation, e);
+            LOG.debug(
+                    "call listener {} failed on start of {}",
+                    listener.getClass().getName(),
+                    operation,
+                    e);
             observer = CallObserver.NONE;
         }
         return new Observed(listener, start, observer);
@@ -107,8 +111,7 @@ public final class Observed {
      * @param body the operation
      * @return what the body returned
      */
-    public static <T> T run(
-            ConnectionConfig config, String operation, @Nullable String sandboxId, Supplier<T> body) {
+    public static <T> T run(ConnectionConfig config, String operation, @Nullable String sandboxId, Supplier<T> body) {
         Observed observed = start(config, operation, sandboxId);
         if (observed == NONE) {
             return body.get();

@@ -62,7 +62,9 @@ public final class ObservationCallListener implements CallListener {
                         .lowCardinalityKeyValue("outcome", end.outcome().name())
                         .lowCardinalityKeyValue(
                                 "status",
-                                end.status().isPresent() ? Integer.toString(end.status().getAsInt()) : "none")
+                                end.status().isPresent()
+                                        ? Integer.toString(end.status().getAsInt())
+                                        : "none")
                         .lowCardinalityKeyValue(KeyValue.of(
                                 "exception",
                                 end.failure()

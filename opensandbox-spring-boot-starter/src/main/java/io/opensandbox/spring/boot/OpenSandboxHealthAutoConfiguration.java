@@ -32,8 +32,7 @@ public class OpenSandboxHealthAutoConfiguration {
     static class Boot4 {
         @Bean(INDICATOR_BEAN)
         @ConditionalOnMissingBean(name = INDICATOR_BEAN)
-        org.springframework.boot.health.contributor.HealthIndicator openSandboxHealthIndicator(
-                SandboxManager manager) {
+        org.springframework.boot.health.contributor.HealthIndicator openSandboxHealthIndicator(SandboxManager manager) {
             HealthProbe probe = new HealthProbe(manager);
             return () -> {
                 HealthProbe.Result result = probe.check();

@@ -28,5 +28,4 @@ final class PropertiesMapping {
             setter.accept(value);
         }
     }
-
 }

@@ -97,16 +97,19 @@ class OpenSandboxAutoConfigurationTest {
             assertThat(context.getBean(ConnectionConfig.class)).isSameAs(own);
             assertThat(context.getBean(SandboxManager.class).connectionConfig()).isSameAs(own);
         });
-        runner.withUserConfiguration(OwnManager.class).run(context -> assertThat(
-                        context.getBean(SandboxManager.class))
-                .isSameAs(context.getBean(OwnManager.class).manager));
+        runner.withUserConfiguration(OwnManager.class)
+                .run(context -> assertThat(context.getBean(SandboxManager.class))
+                        .isSameAs(context.getBean(OwnManager.class).manager));
     }
 
     @Test
     void customizers_runAfterTheProperties() {
         runner.withPropertyValues("opensandbox.request-timeout=5s")
-                .withBean(ConnectionConfigCustomizer.class, () -> builder -> builder.requestTimeout(Duration.ofSeconds(7)))
-                .run(context -> assertThat(context.getBean(ConnectionConfig.class).requestTimeout())
+                .withBean(
+                        ConnectionConfigCustomizer.class,
+                        () -> builder -> builder.requestTimeout(Duration.ofSeconds(7)))
+                .run(context -> assertThat(
+                                context.getBean(ConnectionConfig.class).requestTimeout())
                         .isEqualTo(Duration.ofSeconds(7)));
     }
 
@@ -128,10 +131,12 @@ class OpenSandboxAutoConfigurationTest {
 
     @Test
     void withoutMicrometer_noObservationAdapter_andNoListener() {
-        runner.withClassLoader(new FilteredClassLoader(ObservationRegistry.class)).run(context -> {
-            assertThat(context).doesNotHaveBean(ObservationCallListener.class);
-            assertThat(context.getBean(ConnectionConfig.class).callListener()).isSameAs(CallListener.NONE);
-        });
+        runner.withClassLoader(new FilteredClassLoader(ObservationRegistry.class))
+                .run(context -> {
+                    assertThat(context).doesNotHaveBean(ObservationCallListener.class);
+                    assertThat(context.getBean(ConnectionConfig.class).callListener())
+                            .isSameAs(CallListener.NONE);
+                });
     }
 
     @Test
@@ -161,8 +166,8 @@ class OpenSandboxAutoConfigurationTest {
 
     @Configuration(proxyBeanMethods = false)
     static class OwnManager {
-        final SandboxManager manager =
-                SandboxManager.create(ConnectionConfig.builder().domain("own.test").build());
+        final SandboxManager manager = SandboxManager.create(
+                ConnectionConfig.builder().domain("own.test").build());
 
         @Bean
         SandboxManager ownManager() {
