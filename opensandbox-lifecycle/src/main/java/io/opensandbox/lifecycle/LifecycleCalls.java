@@ -73,11 +73,7 @@ final class LifecycleCalls {
     }
 
     CompletableFuture<SandboxInfo> createAsync(Wire.CreateSandboxRequest request) {
-        return json(
-                        client.call("POST", "/sandboxes")
-                                .operation("sandbox.create", null)
-                                .json(request),
-                        Wire.Sandbox.class)
+        return json(client.call("POST", "/sandboxes").json(request), Wire.Sandbox.class)
                 .thenApply(Convert::sandbox);
     }
 
@@ -86,32 +82,23 @@ final class LifecycleCalls {
     }
 
     CompletableFuture<SandboxInfo> getAsync(String id) {
-        return json(client.call("GET", sandboxPath(id)).operation("sandbox.getInfo", id), Wire.Sandbox.class)
-                .thenApply(Convert::sandbox);
+        return json(client.call("GET", sandboxPath(id)), Wire.Sandbox.class).thenApply(Convert::sandbox);
     }
 
     void kill(String id) {
-        client.call("DELETE", sandboxPath(id)).operation("sandbox.kill", id).execute();
+        client.call("DELETE", sandboxPath(id)).execute();
     }
 
     CompletableFuture<Void> killAsync(String id) {
-        return client.call("DELETE", sandboxPath(id))
-                .operation("sandbox.kill", id)
-                .send()
-                .thenApply(response -> null);
+        return client.call("DELETE", sandboxPath(id)).send().thenApply(response -> null);
     }
 
     void pause(String id) {
-        client.call("POST", sandboxPath(id) + "/pause")
-                .operation("sandbox.pause", id)
-                .execute();
+        client.call("POST", sandboxPath(id) + "/pause").execute();
     }
 
     CompletableFuture<Void> resumeAsync(String id) {
-        return client.call("POST", sandboxPath(id) + "/resume")
-                .operation("sandbox.resume", id)
-                .send()
-                .thenApply(response -> null);
+        return client.call("POST", sandboxPath(id) + "/resume").send().thenApply(response -> null);
     }
 
     Instant renew(String id, Duration timeout) {
@@ -126,7 +113,6 @@ final class LifecycleCalls {
         Wire.Renewal response = await(
                 json(
                         client.call("POST", sandboxPath(id) + "/renew-expiration")
-                                .operation("sandbox.renew", id)
                                 .json(new Wire.Renewal(expiresAt.toString())),
                         Wire.Renewal.class),
                 "renew sandbox " + id);
@@ -141,7 +127,6 @@ final class LifecycleCalls {
         return await(
                 json(
                                 client.call("PATCH", sandboxPath(id) + "/metadata")
-                                        .operation("sandbox.patchMetadata", id)
                                         .body(RequestBody.ofBytes(Json.writeWithNulls(body), "application/json")),
                                 Wire.Sandbox.class)
                         .thenApply(Convert::sandbox),
@@ -166,10 +151,7 @@ final class LifecycleCalls {
         } else {
             query.add("use_server_proxy", useServerProxy);
         }
-        return json(
-                        client.call("GET", sandboxPath(id) + "/endpoints/" + port + query)
-                                .operation("sandbox.getEndpoint", id),
-                        Wire.Endpoint.class)
+        return json(client.call("GET", sandboxPath(id) + "/endpoints/" + port + query), Wire.Endpoint.class)
                 .thenApply(endpoint -> {
                     String address = endpoint.endpoint();
                     if (address == null || address.isBlank()) {
@@ -203,9 +185,8 @@ final class LifecycleCalls {
             query.add("metadata", pairs);
         }
         query.add("page", filter.page()).add("pageSize", filter.pageSize());
-        Wire.SandboxList page = await(
-                json(client.call("GET", "/sandboxes" + query).operation("sandbox.list", null), Wire.SandboxList.class),
-                "list sandboxes");
+        Wire.SandboxList page =
+                await(json(client.call("GET", "/sandboxes" + query), Wire.SandboxList.class), "list sandboxes");
         List<SandboxInfo> items = new ArrayList<>();
         if (page.items() != null) {
             page.items().forEach(item -> items.add(Convert.sandbox(item)));
@@ -221,8 +202,7 @@ final class LifecycleCalls {
         if (name != null && name.isBlank()) {
             throw new InvalidArgumentException("a snapshot name must not be blank; pass null for none", null);
         }
-        ApiClient.Call call =
-                client.call("POST", sandboxPath(id) + "/snapshots").operation("snapshot.create", id);
+        ApiClient.Call call = client.call("POST", sandboxPath(id) + "/snapshots");
         if (name != null) {
             call.json(new Wire.CreateSnapshotRequest(name));
         }
@@ -231,10 +211,7 @@ final class LifecycleCalls {
 
     SnapshotInfo getSnapshot(String snapshotId) {
         String path = "/snapshots/" + Urls.segment(id(snapshotId, "snapshot id"));
-        return await(
-                json(client.call("GET", path).operation("snapshot.get", null), Wire.Snapshot.class)
-                        .thenApply(Convert::snapshot),
-                "get snapshot");
+        return await(json(client.call("GET", path), Wire.Snapshot.class).thenApply(Convert::snapshot), "get snapshot");
     }
 
     Page<SnapshotInfo> listSnapshots(SnapshotFilter filter) {
@@ -246,11 +223,8 @@ final class LifecycleCalls {
                         filter.states().stream().map(SnapshotState::wireValue).collect(Collectors.toList()))
                 .add("page", filter.page())
                 .add("pageSize", filter.pageSize());
-        Wire.SnapshotList page = await(
-                json(
-                        client.call("GET", "/snapshots" + query).operation("snapshot.list", null),
-                        Wire.SnapshotList.class),
-                "list snapshots");
+        Wire.SnapshotList page =
+                await(json(client.call("GET", "/snapshots" + query), Wire.SnapshotList.class), "list snapshots");
         List<SnapshotInfo> items = new ArrayList<>();
         if (page.items() != null) {
             page.items().forEach(item -> items.add(Convert.snapshot(item)));
@@ -260,7 +234,6 @@ final class LifecycleCalls {
 
     void deleteSnapshot(String snapshotId) {
         client.call("DELETE", "/snapshots/" + Urls.segment(id(snapshotId, "snapshot id")))
-                .operation("snapshot.delete", null)
                 .execute();
     }
 
@@ -271,8 +244,7 @@ final class LifecycleCalls {
         }
         String path = sandboxPath(id) + "/diagnostics/" + kind + Urls.query().add("scope", scope.strip());
         return await(
-                json(client.call("GET", path).operation("sandbox.diagnostics", id), Wire.Diagnostic.class)
-                        .thenApply(Convert::diagnostic),
+                json(client.call("GET", path), Wire.Diagnostic.class).thenApply(Convert::diagnostic),
                 "get diagnostic " + kind + " of " + id);
     }
 }

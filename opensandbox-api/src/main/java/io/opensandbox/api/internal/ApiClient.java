@@ -14,7 +14,6 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -111,10 +110,8 @@ public final class ApiClient {
         private int limit = Bodies.DEFAULT_LIMIT;
         private RetryPolicy retryPolicy = config.retryPolicy();
         private final int[] attemptsMade = {0};
-        private final @Nullable Observed inherited = Observed.current();
-        private @Nullable String operation;
-        private @Nullable String sandboxId;
-        private volatile Observed observation = Observed.none();
+        // the first call made inside an observed SDK operation reports its attempts, status and bytes to it
+        private final Observed observation = Observed.claimCurrent();
 
         private Call(String method, String pathAndQuery) {
             if (!pathAndQuery.startsWith("/")) {
@@ -122,20 +119,6 @@ public final class ApiClient {
             }
             this.method = method;
             this.pathAndQuery = pathAndQuery;
-        }
-
-        /**
-         * Names the SDK operation this call is, for the config's {@link io.opensandbox.api.CallListener}, when it
-         * is not made inside an operation already observed (see {@link Observed}).
-         *
-         * @param operation the operation's name, such as {@code sandbox.getInfo}
-         * @param sandboxId the sandbox it is about, or {@code null}
-         * @return this call
-         */
-        public Call operation(String operation, @Nullable String sandboxId) {
-            this.operation = operation;
-            this.sandboxId = sandboxId;
-            return this;
         }
 
         /**
@@ -277,11 +260,6 @@ public final class ApiClient {
 
         private <T> CompletableFuture<T> withRetries(Supplier<CompletableFuture<T>> once) {
             CompletableFuture<T> result = new CompletableFuture<>();
-            Observed observed = observed();
-            observation = observed;
-            if (observed.active() && observed != inherited) {
-                CompletableFuture<T> unused = result.whenComplete((value, failure) -> observed.end(failure));
-            }
             Duration callTimeout = config.callTimeout().orElse(null);
             long deadline = callTimeout == null ? Long.MAX_VALUE : System.nanoTime() + callTimeout.toNanos();
             if (callTimeout != null) {
@@ -293,29 +271,17 @@ public final class ApiClient {
                                         null)
                                 .withAttempts(Math.max(1, attempts[0]))));
             }
-            attempt(once, 1, result, deadline, observed);
+            attempt(once, 1, result, deadline);
             return result;
         }
 
-        private Observed observed() {
-            if (inherited != null) {
-                return inherited;
-            }
-            String name = operation != null ? operation : "http." + method.toLowerCase(Locale.ROOT);
-            return Observed.start(config, name, sandboxId);
-        }
-
         private <T> void attempt(
-                Supplier<CompletableFuture<T>> once,
-                int attempt,
-                CompletableFuture<T> result,
-                long deadline,
-                Observed observed) {
+                Supplier<CompletableFuture<T>> once, int attempt, CompletableFuture<T> result, long deadline) {
             attemptsMade[0] = attempt;
-            observed.attempt(attempt);
+            observation.attempt(attempt);
             RequestBody sending = body;
             if (sending != null && sending.contentLength() > 0) {
-                observed.sent(sending.contentLength());
+                observation.sent(sending.contentLength());
             }
             CompletableFuture<T> current;
             try {
@@ -359,7 +325,7 @@ public final class ApiClient {
                 CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS)
                         .execute(() -> {
                             if (!result.isDone()) {
-                                attempt(once, attempt + 1, result, deadline, observed);
+                                attempt(once, attempt + 1, result, deadline);
                             }
                         });
             });

@@ -23,10 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One SDK operation as the config's {@link CallListener} sees it: started on the caller's thread, told of each
- * attempt, status and byte count by the {@link ApiClient} calls made inside it, ended exactly once. While an
- * operation's body runs on the caller's thread it is the {@linkplain #current() current} one, so nested HTTP
- * calls report into it instead of starting their own. With {@link CallListener#NONE} (the default) every method
+ * One SDK operation as the config's {@link CallListener} sees it: started by a public SDK method on the caller's
+ * thread, told of each attempt, status and byte count by the first {@link ApiClient} call made inside it, ended
+ * exactly once. Only public methods start operations (so a listener is never started on an I/O thread, even for
+ * the calls the SDK makes from its own continuations); while an operation's body runs on the caller's thread, the
+ * first HTTP call {@linkplain #claimCurrent() claims} it. With {@link CallListener#NONE} (the default) every method
  * is a no-op and nothing is allocated per call.
  *
  * <p>What a listener throws is logged at debug level and dropped. An end that happens on another thread than
@@ -44,6 +45,7 @@ public final class Observed {
     private final long startNanos = System.nanoTime();
     private final Thread caller = Thread.currentThread();
     private final AtomicBoolean ended = new AtomicBoolean();
+    private final AtomicBoolean claimed = new AtomicBoolean();
     private final AtomicInteger attempts = new AtomicInteger();
     private final AtomicInteger status = new AtomicInteger();
     private final AtomicLong sent = new AtomicLong();
@@ -93,12 +95,15 @@ public final class Observed {
     }
 
     /**
-     * The operation whose body is running on this thread.
+     * Claims the operation whose body is running on this thread for the HTTP call being made: the first call
+     * made inside an operation reports its attempts, status and bytes to it; later ones (an endpoint lookup, a
+     * readiness ping inside {@code sandbox.create}) and calls made outside any operation report nothing.
      *
-     * @return the operation, or {@code null}
+     * @return the operation to report to, or the no-op observation
      */
-    public static @Nullable Observed current() {
-        return CURRENT.get();
+    public static Observed claimCurrent() {
+        Observed current = CURRENT.get();
+        return current != null && current.claimed.compareAndSet(false, true) ? current : NONE;
     }
 
     /**
