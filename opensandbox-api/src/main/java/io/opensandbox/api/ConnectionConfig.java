@@ -57,6 +57,7 @@ public final class ConnectionConfig {
     private final int maxConnections;
     private final RetryPolicy retryPolicy;
     private final @Nullable Duration callTimeout;
+    private final CallListener callListener;
 
     private ConnectionConfig(Builder builder, UnaryOperator<@Nullable String> environment) {
         String key = builder.apiKey != null ? builder.apiKey : environment.apply(API_KEY_ENV);
@@ -103,6 +104,7 @@ public final class ConnectionConfig {
         this.maxConnections = builder.maxConnections;
         this.retryPolicy = builder.retryPolicy;
         this.callTimeout = builder.callTimeout == null ? null : positive("callTimeout", builder.callTimeout);
+        this.callListener = builder.callListener;
     }
 
     /**
@@ -154,6 +156,7 @@ public final class ConnectionConfig {
         builder.maxConnections = maxConnections;
         builder.retryPolicy = retryPolicy;
         builder.callTimeout = callTimeout;
+        builder.callListener = callListener;
         return builder;
     }
 
@@ -348,6 +351,15 @@ public final class ConnectionConfig {
         return retryPolicy;
     }
 
+    /**
+     * Who is told of every call (default {@link CallListener#NONE}).
+     *
+     * @return the call listener
+     */
+    public CallListener callListener() {
+        return callListener;
+    }
+
     @Override
     public String toString() {
         return "ConnectionConfig{domain="
@@ -376,6 +388,9 @@ public final class ConnectionConfig {
                 + retryPolicy
                 + ", callTimeout="
                 + (callTimeout == null ? "<none>" : callTimeout)
+                + (callListener == CallListener.NONE
+                        ? ""
+                        : ", callListener=" + callListener.getClass().getName())
                 + "}";
     }
 
@@ -396,6 +411,7 @@ public final class ConnectionConfig {
         private int maxConnections = 256;
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private @Nullable Duration callTimeout;
+        private CallListener callListener = CallListener.NONE;
 
         private Builder(UnaryOperator<@Nullable String> environment) {
             this.environment = environment;
@@ -568,6 +584,18 @@ public final class ConnectionConfig {
          */
         public Builder callTimeout(Duration callTimeout) {
             this.callTimeout = Objects.requireNonNull(callTimeout, "callTimeout");
+            return this;
+        }
+
+        /**
+         * Sets who is told of every call: metrics, traces, audit logs (default {@link CallListener#NONE}). See
+         * {@link CallListener} for the threads it runs on and what it is given.
+         *
+         * @param callListener the listener
+         * @return this builder
+         */
+        public Builder callListener(CallListener callListener) {
+            this.callListener = Objects.requireNonNull(callListener, "callListener");
             return this;
         }
 

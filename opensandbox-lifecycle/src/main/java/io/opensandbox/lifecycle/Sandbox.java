@@ -11,6 +11,7 @@ import io.opensandbox.api.SandboxHandle;
 import io.opensandbox.api.internal.ApiClient;
 import io.opensandbox.api.internal.ErrorMapper;
 import io.opensandbox.api.internal.Futures;
+import io.opensandbox.api.internal.Observed;
 import io.opensandbox.api.internal.Transports;
 import io.opensandbox.api.spi.Transport;
 import java.time.Duration;
@@ -172,8 +173,13 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
      */
     public Endpoint getEndpoint(int port) {
         ensureOpen();
-        return Futures.await(
-                calls.endpointAsync(id, port, config.useServerProxy(), null), "resolve endpoint " + port + " of " + id);
+        return Observed.run(
+                config,
+                "sandbox.getEndpoint",
+                id,
+                () -> Futures.await(
+                        calls.endpointAsync(id, port, config.useServerProxy(), null),
+                        "resolve endpoint " + port + " of " + id));
     }
 
     /**
@@ -201,9 +207,13 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
             throw new InvalidArgumentException(
                     "a signed endpoint must expire in the future, not at " + expiresAt, null);
         }
-        return Futures.await(
-                calls.endpointAsync(id, port, false, expiresAt.getEpochSecond()),
-                "sign endpoint " + port + " of " + id);
+        return Observed.run(
+                config,
+                "sandbox.getSignedEndpoint",
+                id,
+                () -> Futures.await(
+                        calls.endpointAsync(id, port, false, expiresAt.getEpochSecond()),
+                        "sign endpoint " + port + " of " + id));
     }
 
     /**
@@ -213,7 +223,7 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
      */
     public SandboxInfo getInfo() {
         ensureOpen();
-        return calls.get(id);
+        return Observed.run(config, "sandbox.getInfo", id, () -> calls.get(id));
     }
 
     /**
@@ -223,16 +233,18 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
      */
     public boolean isHealthy() {
         ensureOpen();
-        try {
-            execdClient()
-                    .call("GET", "/ping")
-                    .retryPolicy(RetryPolicy.disabled())
-                    .execute();
-            return true;
-        } catch (SandboxException e) {
-            LOG.debug("sandbox {} is not healthy: {}", id, e.getMessage());
-            return false;
-        }
+        return Observed.run(config, "sandbox.isHealthy", id, () -> {
+            try {
+                execdClient()
+                        .call("GET", "/ping")
+                        .retryPolicy(RetryPolicy.disabled())
+                        .execute();
+                return true;
+            } catch (SandboxException e) {
+                LOG.debug("sandbox {} is not healthy: {}", id, e.getMessage());
+                return false;
+            }
+        });
     }
 
     /**
@@ -241,7 +253,10 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
      */
     public void pause() {
         ensureOpen();
-        calls.pause(id);
+        Observed.run(config, "sandbox.pause", id, () -> {
+            calls.pause(id);
+            return null;
+        });
     }
 
     /**
@@ -262,7 +277,11 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
      */
     public CompletableFuture<Sandbox> resumeAsync() {
         ensureOpen();
-        return calls.resumeAsync(id).thenCompose(ignored -> connectAsync(id, config, options));
+        return Observed.runAsync(
+                config,
+                "sandbox.resume",
+                id,
+                () -> calls.resumeAsync(id).thenCompose(ignored -> connectAsync(id, config, options)));
     }
 
     /**
@@ -273,7 +292,7 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
      */
     public Instant renew(Duration timeout) {
         ensureOpen();
-        return calls.renew(id, timeout);
+        return Observed.run(config, "sandbox.renew", id, () -> calls.renew(id, timeout));
     }
 
     /**
@@ -284,7 +303,7 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
      */
     public SandboxInfo patchMetadata(Map<String, @Nullable String> patch) {
         ensureOpen();
-        return calls.patchMetadata(id, patch);
+        return Observed.run(config, "sandbox.patchMetadata", id, () -> calls.patchMetadata(id, patch));
     }
 
     /**
@@ -296,7 +315,7 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
      */
     public SnapshotInfo createSnapshot(@Nullable String name) {
         ensureOpen();
-        return calls.createSnapshot(id, name);
+        return Observed.run(config, "snapshot.create", id, () -> calls.createSnapshot(id, name));
     }
 
     /**
@@ -308,7 +327,7 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
      */
     public DiagnosticContent getDiagnosticLogs(String scope) {
         ensureOpen();
-        return calls.diagnostics(id, "logs", scope);
+        return Observed.run(config, "sandbox.getDiagnosticLogs", id, () -> calls.diagnostics(id, "logs", scope));
     }
 
     /**
@@ -319,13 +338,16 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
      */
     public DiagnosticContent getDiagnosticEvents(String scope) {
         ensureOpen();
-        return calls.diagnostics(id, "events", scope);
+        return Observed.run(config, "sandbox.getDiagnosticEvents", id, () -> calls.diagnostics(id, "events", scope));
     }
 
     /** Terminates the sandbox on the server. Irreversible. Local resources stay until {@link #close()}. */
     public void kill() {
         ensureOpen();
-        calls.kill(id);
+        Observed.run(config, "sandbox.kill", id, () -> {
+            calls.kill(id);
+            return null;
+        });
     }
 
     /**
@@ -353,7 +375,10 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
         try {
             if (options.killOnClose) {
                 try {
-                    calls.kill(id);
+                    Observed.run(config, "sandbox.kill", id, () -> {
+                        calls.kill(id);
+                        return null;
+                    });
                 } catch (SandboxException e) {
                     LOG.warn("could not kill sandbox {} on close: {}", id, e.getMessage());
                 }
@@ -518,7 +543,9 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
          */
         public CompletableFuture<Sandbox> connectAsync() {
             ConnectionConfig chosen = config != null ? config : ConnectionConfig.fromEnvironment();
-            return Sandbox.connectAsync(sandboxId, chosen, options.copy());
+            Options chosenOptions = options.copy();
+            return Observed.runAsync(
+                    chosen, "sandbox.connect", sandboxId, () -> Sandbox.connectAsync(sandboxId, chosen, chosenOptions));
         }
     }
 
@@ -857,6 +884,11 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
          * @return a future of the ready sandbox
          */
         public CompletableFuture<Sandbox> createAsync() {
+            ConnectionConfig chosen = config != null ? config : ConnectionConfig.fromEnvironment();
+            return Observed.runAsync(chosen, "sandbox.create", null, () -> createAsync(chosen));
+        }
+
+        private CompletableFuture<Sandbox> createAsync(ConnectionConfig chosen) {
             var request = CreateRequests.of(
                     image,
                     snapshotId,
@@ -871,7 +903,6 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
                     secureAccess,
                     platform,
                     volumes);
-            ConnectionConfig chosen = config != null ? config : ConnectionConfig.fromEnvironment();
             Options chosenOptions = options.copy();
             Transports.Lease lease = Transports.lease(chosen);
             LifecycleCalls calls = new LifecycleCalls(lease.transport(), chosen);

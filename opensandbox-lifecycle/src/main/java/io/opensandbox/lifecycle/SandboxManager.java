@@ -6,6 +6,7 @@ import io.opensandbox.api.SandboxError;
 import io.opensandbox.api.SandboxException;
 import io.opensandbox.api.SandboxTimeoutException;
 import io.opensandbox.api.internal.Futures;
+import io.opensandbox.api.internal.Observed;
 import io.opensandbox.api.internal.Transports;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,7 +72,7 @@ public final class SandboxManager implements AutoCloseable {
      */
     public Page<SandboxInfo> listSandboxInfos(SandboxFilter filter) {
         ensureOpen();
-        return calls.list(filter);
+        return Observed.run(calls.config(), "sandbox.list", null, () -> calls.list(filter));
     }
 
     /**
@@ -85,7 +86,8 @@ public final class SandboxManager implements AutoCloseable {
         ensureOpen();
         Objects.requireNonNull(filter, "filter");
         Iterator<SandboxInfo> iterator = new Iterator<>() {
-            private Page<SandboxInfo> page = calls.list(filter);
+            private Page<SandboxInfo> page =
+                    Observed.run(calls.config(), "sandbox.list", null, () -> calls.list(filter));
             private int index;
 
             @Override
@@ -94,7 +96,13 @@ public final class SandboxManager implements AutoCloseable {
                     if (!page.pagination().hasNextPage() || page.items().isEmpty()) {
                         return false;
                     }
-                    page = calls.list(filter.withPage(page.pagination().page() + 1));
+                    Page<SandboxInfo> current = page;
+                    page = Observed.run(
+                            calls.config(),
+                            "sandbox.list",
+                            null,
+                            () -> calls.list(
+                                    filter.withPage(current.pagination().page() + 1)));
                     index = 0;
                 }
                 return true;
@@ -120,7 +128,7 @@ public final class SandboxManager implements AutoCloseable {
      */
     public SandboxInfo getSandboxInfo(String sandboxId) {
         ensureOpen();
-        return calls.get(sandboxId);
+        return Observed.run(calls.config(), "sandbox.getInfo", sandboxId, () -> calls.get(sandboxId));
     }
 
     /**
@@ -130,7 +138,10 @@ public final class SandboxManager implements AutoCloseable {
      */
     public void killSandbox(String sandboxId) {
         ensureOpen();
-        calls.kill(sandboxId);
+        Observed.run(calls.config(), "sandbox.kill", sandboxId, () -> {
+            calls.kill(sandboxId);
+            return null;
+        });
     }
 
     /**
@@ -140,7 +151,10 @@ public final class SandboxManager implements AutoCloseable {
      */
     public void pauseSandbox(String sandboxId) {
         ensureOpen();
-        calls.pause(sandboxId);
+        Observed.run(calls.config(), "sandbox.pause", sandboxId, () -> {
+            calls.pause(sandboxId);
+            return null;
+        });
     }
 
     /**
@@ -151,7 +165,11 @@ public final class SandboxManager implements AutoCloseable {
      */
     public void resumeSandbox(String sandboxId) {
         ensureOpen();
-        Futures.await(calls.resumeAsync(sandboxId), "resume sandbox " + sandboxId);
+        Observed.run(
+                calls.config(),
+                "sandbox.resume",
+                sandboxId,
+                () -> Futures.await(calls.resumeAsync(sandboxId), "resume sandbox " + sandboxId));
     }
 
     /**
@@ -163,7 +181,7 @@ public final class SandboxManager implements AutoCloseable {
      */
     public Instant renewSandbox(String sandboxId, Duration timeout) {
         ensureOpen();
-        return calls.renew(sandboxId, timeout);
+        return Observed.run(calls.config(), "sandbox.renew", sandboxId, () -> calls.renew(sandboxId, timeout));
     }
 
     /**
@@ -175,7 +193,8 @@ public final class SandboxManager implements AutoCloseable {
      */
     public SandboxInfo patchSandboxMetadata(String sandboxId, Map<String, @Nullable String> patch) {
         ensureOpen();
-        return calls.patchMetadata(sandboxId, patch);
+        return Observed.run(
+                calls.config(), "sandbox.patchMetadata", sandboxId, () -> calls.patchMetadata(sandboxId, patch));
     }
 
     /**
@@ -187,7 +206,7 @@ public final class SandboxManager implements AutoCloseable {
      */
     public SnapshotInfo createSnapshot(String sandboxId, @Nullable String name) {
         ensureOpen();
-        return calls.createSnapshot(sandboxId, name);
+        return Observed.run(calls.config(), "snapshot.create", sandboxId, () -> calls.createSnapshot(sandboxId, name));
     }
 
     /**
@@ -198,7 +217,7 @@ public final class SandboxManager implements AutoCloseable {
      */
     public SnapshotInfo getSnapshot(String snapshotId) {
         ensureOpen();
-        return calls.getSnapshot(snapshotId);
+        return Observed.run(calls.config(), "snapshot.get", null, () -> calls.getSnapshot(snapshotId));
     }
 
     /**
@@ -209,7 +228,7 @@ public final class SandboxManager implements AutoCloseable {
      */
     public Page<SnapshotInfo> listSnapshots(SnapshotFilter filter) {
         ensureOpen();
-        return calls.listSnapshots(filter);
+        return Observed.run(calls.config(), "snapshot.list", null, () -> calls.listSnapshots(filter));
     }
 
     /**
@@ -219,7 +238,10 @@ public final class SandboxManager implements AutoCloseable {
      */
     public void deleteSnapshot(String snapshotId) {
         ensureOpen();
-        calls.deleteSnapshot(snapshotId);
+        Observed.run(calls.config(), "snapshot.delete", null, () -> {
+            calls.deleteSnapshot(snapshotId);
+            return null;
+        });
     }
 
     /**
@@ -240,7 +262,8 @@ public final class SandboxManager implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         long interval = Duration.ofSeconds(1).toNanos();
         while (true) {
-            SnapshotInfo snapshot = calls.getSnapshot(snapshotId);
+            SnapshotInfo snapshot =
+                    Observed.run(calls.config(), "snapshot.get", null, () -> calls.getSnapshot(snapshotId));
             if (snapshot.state() == SnapshotState.READY) {
                 return snapshot;
             }
@@ -272,7 +295,11 @@ public final class SandboxManager implements AutoCloseable {
      */
     public DiagnosticContent getDiagnosticLogs(String sandboxId, String scope) {
         ensureOpen();
-        return calls.diagnostics(sandboxId, "logs", scope);
+        return Observed.run(
+                calls.config(),
+                "sandbox.getDiagnosticLogs",
+                sandboxId,
+                () -> calls.diagnostics(sandboxId, "logs", scope));
     }
 
     /**
@@ -284,7 +311,11 @@ public final class SandboxManager implements AutoCloseable {
      */
     public DiagnosticContent getDiagnosticEvents(String sandboxId, String scope) {
         ensureOpen();
-        return calls.diagnostics(sandboxId, "events", scope);
+        return Observed.run(
+                calls.config(),
+                "sandbox.getDiagnosticEvents",
+                sandboxId,
+                () -> calls.diagnostics(sandboxId, "events", scope));
     }
 
     /** Releases this manager's use of the connection pool. Idempotent. */

@@ -149,6 +149,8 @@ public final class ApiClient {
         private int limit = Bodies.DEFAULT_LIMIT;
         private RetryPolicy retryPolicy = config.retryPolicy();
         private final int[] attemptsMade = {0};
+        // the first call made inside an observed SDK operation reports its attempts, status and bytes to it
+        private final Observed observation = Observed.claimCurrent();
 
         private Call(String method, String pathAndQuery) {
             if (!pathAndQuery.startsWith("/")) {
@@ -315,6 +317,11 @@ public final class ApiClient {
         private <T> void attempt(
                 Supplier<CompletableFuture<T>> once, int attempt, CompletableFuture<T> result, long deadline) {
             attemptsMade[0] = attempt;
+            observation.attempt(attempt);
+            RequestBody sending = body;
+            if (sending != null && sending.contentLength() > 0) {
+                observation.sent(sending.contentLength());
+            }
             CompletableFuture<T> current;
             try {
                 current = once.get();
@@ -372,8 +379,11 @@ public final class ApiClient {
                 HttpLog.response(
                         config.debug(), method, request.uri(), response.statusCode(), start, response.headers());
                 int status = response.statusCode();
+                Observed observed = observation;
+                observed.status(status);
                 return Bodies.collect(response.body(), status / 100 == 2 ? limit : 64 * 1024)
                         .thenApply(bytes -> {
+                            observed.received(bytes.length);
                             if (status / 100 != 2) {
                                 throw ErrorMapper.fromResponse(status, response.headers(), bytes);
                             }
@@ -396,6 +406,7 @@ public final class ApiClient {
             CompletableFuture<TransportResponse> exchange = transport.send(request);
             CompletableFuture<TransportResponse> result = exchange.thenCompose(response -> {
                 int status = response.statusCode();
+                observation.status(status);
                 HttpLog.response(config.debug(), method, request.uri(), status, start, response.headers());
                 if (status / 100 == 2) {
                     return CompletableFuture.completedFuture(response);
