@@ -198,7 +198,8 @@ public final class RedisPoolStateStore implements PoolStateStore, AutoCloseable 
     public List<String> reapExpiredIdle(String poolName, Duration minRemainingTtl) {
         long min = Checks.notNegative(minRemainingTtl, "minRemainingTtl").toMillis();
         List<String> keys = List.of(key(poolName, "idle:list"), key(poolName, "idle:expires"));
-        return texts(run("reapExpiredIdle", poolName, () -> redis.eval(REAP_SCRIPT, keys, List.of(Long.toString(min)))));
+        return texts(
+                run("reapExpiredIdle", poolName, () -> redis.eval(REAP_SCRIPT, keys, List.of(Long.toString(min)))));
     }
 
     @Override
@@ -234,7 +235,8 @@ public final class RedisPoolStateStore implements PoolStateStore, AutoCloseable 
             if ("OK".equals(redis.set(lock, ownerId, SetParams.setParams().nx().px(millis)))) {
                 return true;
             }
-            return Long.valueOf(1).equals(redis.eval(RENEW_SCRIPT, List.of(lock), List.of(ownerId, Long.toString(millis))));
+            return Long.valueOf(1)
+                    .equals(redis.eval(RENEW_SCRIPT, List.of(lock), List.of(ownerId, Long.toString(millis))));
         });
     }
 
