@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -538,19 +538,13 @@ public final class SandboxPool implements AutoCloseable {
             primary = store.renewPrimaryLock(pool, settings.ownerId, settings.primaryLockTtl);
             return;
         }
-        List<Callable<String>> tasks = new ArrayList<>();
+        List<Future<String>> results = new ArrayList<>();
         for (int i = 0; i < toCreate; i++) {
-            tasks.add(this::createIdle);
-        }
-        List<Future<String>> results;
-        try {
-            results = warmup.invokeAll(tasks);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
+            results.add(warmup.submit(this::createIdle));
         }
         List<String> createdIds = new ArrayList<>();
-        for (Future<String> result : results) {
+        for (int i = 0; i < results.size(); i++) {
+            Future<String> result = results.get(i);
             try {
                 createdIds.add(result.get());
             } catch (ExecutionException e) {
@@ -559,9 +553,19 @@ public final class SandboxPool implements AutoCloseable {
                 health.failure(cause.getMessage(), System.nanoTime());
                 LOG.warn("pool {}: warm-up create failed: {}", pool, cause.getMessage());
             } catch (InterruptedException e) {
+                // close() gave up waiting: nothing made here may be left behind unlisted and alive
                 Thread.currentThread().interrupt();
-            } catch (java.util.concurrent.CancellationException e) {
-                // cancelled by close(); the create's own cancellation kills what it made
+                createdIds.forEach(this::killQuietly);
+                for (Future<String> rest : results.subList(i, results.size())) {
+                    if (!rest.cancel(true) && rest.isDone()) {
+                        try {
+                            killQuietly(rest.get(0, TimeUnit.MILLISECONDS));
+                        } catch (ExecutionException | InterruptedException | TimeoutException ignored) {
+                            // failed or not there: nothing to kill
+                        }
+                    }
+                }
+                return;
             }
         }
         for (int i = 0; i < createdIds.size(); i++) {
@@ -619,6 +623,9 @@ public final class SandboxPool implements AutoCloseable {
         }
         Sandbox sandbox = builder.create();
         try {
+            if (closing.get()) {
+                throw new PoolNotRunningException("pool " + name() + " closed while the sandbox was created");
+            }
             if (settings.preparer != null) {
                 settings.preparer.accept(sandbox);
                 // the preparer's time came off the server-side lifetime; the store stamps a full idle lifetime

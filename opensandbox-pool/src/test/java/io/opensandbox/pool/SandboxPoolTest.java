@@ -1,8 +1,8 @@
 package io.opensandbox.pool;
 
-import static io.opensandbox.pool.PoolTesting.await;
-import static io.opensandbox.pool.PoolTesting.poolThreads;
-import static io.opensandbox.pool.PoolTesting.running;
+import static io.opensandbox.pool.tck.PoolTesting.await;
+import static io.opensandbox.pool.tck.PoolTesting.poolThreads;
+import static io.opensandbox.pool.tck.PoolTesting.running;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.opensandbox.pool;
+package io.opensandbox.pool.tck;
 
 import io.opensandbox.api.ConnectionConfig;
 import io.opensandbox.lifecycle.SandboxFilter;
