@@ -674,7 +674,9 @@ public final class SandboxPool implements AutoCloseable {
      * Closes the pool gracefully: no new acquire, no replenish; waits up to {@code drainTimeout} for acquires in
      * flight and for leases to be released or detached; then kills the leases still held, kills the idle
      * sandboxes when the pool made its own in-memory store, releases the primary lock and stops the pool's
-     * threads. The store is not closed. Idempotent; later calls return at once.
+     * threads. A warm-up create still running is let finish and its sandbox killed, so close may take up to
+     * {@code warmupReadyTimeout} plus the request timeout beyond {@code drainTimeout}. The store is not closed.
+     * Idempotent; later calls return at once.
      */
     @Override
     public void close() {
@@ -692,6 +694,14 @@ public final class SandboxPool implements AutoCloseable {
                     long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
                     drainMonitor.wait(Math.min(waitMillis, 100));
                 }
+            }
+            // A warm-up create still running is let finish (each is bounded by warmupReadyTimeout): it sees the
+            // pool closing and kills what it made. Interrupting it instead could leave a sandbox nobody knows.
+            long createBound = settings.warmupReadyTimeout
+                    .plus(settings.config.requestTimeout())
+                    .toNanos();
+            if (!reconciler.awaitTermination(createBound, TimeUnit.NANOSECONDS)) {
+                LOG.warn("pool {}: a warm-up create outlived its ready timeout; interrupting it", name());
             }
         } catch (InterruptedException e) {
             interrupted = true;
