@@ -16,10 +16,20 @@ import org.jspecify.annotations.Nullable;
  *       {@link Builder#retryNonIdempotentOnStatus(boolean)} opts in.
  *   <li>A request whose body is a stream is never repeated; neither is a stream once its response arrived, so no
  *       event is ever delivered twice.
- *   <li>The wait is the server's {@code Retry-After} (at most {@link #maxRetryAfter()}), else an exponential
- *       backoff from {@link #initialBackoff()} doubling up to {@link #maxBackoff()}, with jitter (a random wait
- *       between half and all of it).
+ *   <li>The wait is the server's {@code Retry-After}, else an exponential backoff from {@link #initialBackoff()}
+ *       doubling up to {@link #maxBackoff()}, with jitter (a random wait between half and all of it).
+ *   <li>A {@code Retry-After} longer than {@link #maxRetryAfter()} is not waited for at all: the exception is thrown
+ *       at once, with {@link SandboxApiException#retryAfter()} set, so the caller decides (asking again sooner than
+ *       the server said would only be refused again).
+ *   <li>With {@link ConnectionConfig#callTimeout()} set, the whole call (every attempt and every wait) ends within
+ *       it: a retry whose wait would end after it is not made, and the failure that prompted it is thrown at once.
  * </ul>
+ *
+ * <p><b>Worst case of the defaults</b>, without a call timeout: 4 attempts (the first and 3 retries), each waiting
+ * up to {@link ConnectionConfig#requestTimeout()} (30 s) for the response headers, and 3 waits of at most 60 s (a
+ * {@code Retry-After} at the cap; the backoff alone waits at most 0.5 + 1 + 2 s): 4 x 30 s + 3 x 60 s = 5 minutes
+ * before the exception. Set {@link ConnectionConfig.Builder#callTimeout(java.time.Duration)} to bound that, or lower
+ * {@link Builder#maxRetries(int)} and {@link Builder#maxRetryAfter(Duration)}.
  *
  * <p>The exception finally thrown tells how many attempts were made ({@link SandboxException#attempts()}).
  */
@@ -44,7 +54,8 @@ public final class RetryPolicy {
     }
 
     /**
-     * At most 3 retries, backoff from 500 ms doubling up to 30 s, {@code Retry-After} honoured up to 60 s.
+     * At most 3 retries, backoff from 500 ms doubling up to 30 s, {@code Retry-After} honoured up to 60 s (a longer
+     * one fails at once); at worst 5 minutes per call without a call timeout (see the class documentation).
      *
      * @return the default policy
      */
@@ -98,7 +109,8 @@ public final class RetryPolicy {
     }
 
     /**
-     * The longest {@code Retry-After} honoured; a longer one is cut to this.
+     * The longest {@code Retry-After} waited for; when the server asks for longer, the call fails at once with the
+     * exception (its {@link SandboxApiException#retryAfter()} set) instead of waiting.
      *
      * @return the cap
      */

@@ -54,12 +54,16 @@ import org.apache.hc.core5.http.io.entity.StringEntity;
  *   <li>1 GiB of stdout in 100-byte lines through {@code run} with a no-op handler and skip accumulation, next to
  *       plain HttpClient 5 reading the same stream (a) scanning lines, (b) parsing each event into a Jackson tree;
  *       peak used heap sampled during each;
- *   <li>200 commands streaming at once through the shared pool: every line checked, SDK threads counted.
+ *   <li>200 commands streaming at once through the shared pool: every line checked, SDK threads counted;
+ *   <li>a chatty command, three million short lines, through {@code run} with default options (accumulation on):
+ *       it must complete at {@code -Xmx64m}, its handler seeing every line, the {@code Execution} keeping what
+ *       {@code RunOptions.maxRetainedOutput()} allows and saying how much it dropped.
  * </ol>
  *
  * <p>Arguments (all optional): echo calls (300), bulk MiB (1024), concurrent streams (200), lines per stream
  * (1000; with many more, the transport, which reads ahead of slow consumers, outgrows {@code -Xmx64m}: see
- * {@code opensandbox-commands/docs/BENCHMARKS.md}), bulk rounds (3). A count of 0 skips that part.
+ * {@code opensandbox-commands/docs/BENCHMARKS.md}), bulk rounds (3), chatty lines (3,000,000). A count of 0 skips
+ * that part.
  */
 public final class CommandsBenchmark {
     private static final String COMMAND_LINE = "mvn -B -q -pl opensandbox-benchmarks -am package -DskipTests && java"
@@ -72,6 +76,8 @@ public final class CommandsBenchmark {
     private static final int STREAM_BLOCK_LINES = 100;
     private static final Pattern BULK = Pattern.compile("bulk-(\\d+)");
     private static final Pattern FANOUT = Pattern.compile("fanout-(\\d+)-(\\d+)-(\\d+)");
+    private static final Pattern CHATTY = Pattern.compile("chatty-(\\d+)");
+    private static final int CHATTY_BLOCK_LINES = 1000;
 
     private static final byte[] INIT = StreamingHttpServer.chunk(event("{\"type\":\"init\",\"text\":\"cmd-bench\""));
     private static final byte[] HELLO = StreamingHttpServer.chunk(event("{\"type\":\"stdout\",\"text\":\"hello\""));
@@ -107,6 +113,11 @@ public final class CommandsBenchmark {
         return block.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A short line, as {@code seq} would print: {@code line 1234567}. */
+    static String chattyLine(long line) {
+        return "line " + line;
+    }
+
     static String streamLine(int stream, int line) {
         return pad("s" + stream + "-" + line + " ");
     }
@@ -130,7 +141,23 @@ public final class CommandsBenchmark {
         StreamingHttpServer.writeChunk(out, INIT);
         Matcher bulk = BULK.matcher(body);
         Matcher fanout = FANOUT.matcher(body);
-        if (bulk.find()) {
+        Matcher chatty = CHATTY.matcher(body);
+        if (chatty.find()) {
+            long lines = Long.parseLong(chatty.group(1));
+            StringBuilder block = new StringBuilder();
+            for (long i = 0; i < lines; i++) {
+                block.append("{\"type\":\"stdout\",\"text\":\"")
+                        .append(chattyLine(i))
+                        .append("\",\"timestamp\":")
+                        .append(TIMESTAMP + i / 1000)
+                        .append("}\n\n");
+                if ((i + 1) % CHATTY_BLOCK_LINES == 0 || i == lines - 1) {
+                    StreamingHttpServer.writeChunk(
+                            out, StreamingHttpServer.chunk(block.toString().getBytes(StandardCharsets.UTF_8)));
+                    block.setLength(0);
+                }
+            }
+        } else if (bulk.find()) {
             long blocks = Long.parseLong(bulk.group(1));
             for (long i = 0; i < blocks; i++) {
                 out.write(BULK_BLOCK);
@@ -293,6 +320,7 @@ public final class CommandsBenchmark {
         int streams = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         int linesPerStream = args.length > 3 ? Integer.parseInt(args[3]) : 1000;
         int bulkRounds = args.length > 4 ? Integer.parseInt(args[4]) : 3;
+        long chattyLines = args.length > 5 ? Long.parseLong(args[5]) : 3_000_000;
         long bulkBlocks =
                 (bulkMiB * 1024 * 1024 + (long) BLOCK_LINES * LINE_BYTES - 1) / ((long) BLOCK_LINES * LINE_BYTES);
         int streamBlocks = Math.max(1, linesPerStream / STREAM_BLOCK_LINES);
@@ -371,6 +399,9 @@ public final class CommandsBenchmark {
             // ---- 3. many streams at once
             Fanout fanout = streams > 0 ? fanout(commands, streams, streamBlocks) : null;
 
+            // ---- 4. a chatty command with default options
+            Chatty chattyRun = chattyLines > 0 ? chatty(commands, chattyLines) : null;
+
             // ---- table
             System.out.println();
             System.out.printf(Locale.ROOT, "%-58s %14s %s%n", "measurement", "result", "target / note");
@@ -427,7 +458,52 @@ public final class CommandsBenchmark {
                         fanout.threadNames().size(),
                         "<= 8: " + fanout.threadNames());
             }
+            if (chattyRun != null) {
+                Execution execution = chattyRun.execution();
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-58s %11s    %s%n",
+                        "chatty command, " + chattyLines + " short lines, default RunOptions",
+                        "completed",
+                        String.format(
+                                Locale.ROOT,
+                                "%.1f s; handler saw %d lines; kept %d lines, retained %d bytes (bound %d);"
+                                        + " dropped %d lines, %d bytes; %s",
+                                chattyRun.nanos() / 1e9,
+                                chattyRun.handlerLines(),
+                                execution.stdout().size(),
+                                execution.retainedOutputBytes(),
+                                RunOptions.DEFAULT_MAX_RETAINED_OUTPUT,
+                                execution.droppedStdout().lines(),
+                                execution.droppedStdout().bytes(),
+                                chattyRun.heap()));
+            }
         }
+    }
+
+    /** What the chatty command did. */
+    private record Chatty(Execution execution, long handlerLines, long nanos, String heap) {}
+
+    private static Chatty chatty(Commands commands, long lines) throws InterruptedException {
+        CountingHandler counting = new CountingHandler();
+        Execution execution;
+        long nanos;
+        String heap;
+        try (HeapSampler sampler = new HeapSampler()) {
+            long started = System.nanoTime();
+            execution = commands.run("chatty-" + lines, RunOptions.defaults(), counting);
+            nanos = System.nanoTime() - started;
+            heap = sampler.describe();
+        }
+        check(execution.exitCode().orElse(-1) == 0, "the chatty run did not complete");
+        check(counting.lines == lines, "the handler saw " + counting.lines + " of " + lines + " lines");
+        int kept = execution.stdout().size();
+        check(kept + execution.droppedStdout().lines() == lines, "kept and dropped lines do not add up");
+        check(
+                kept == 0 || execution.stdout().get(kept - 1).text().equals(chattyLine(kept - 1)),
+                "kept lines out of order");
+        check(execution.retainedOutputBytes() <= RunOptions.DEFAULT_MAX_RETAINED_OUTPUT, "retained past the bound");
+        return new Chatty(execution, counting.lines, nanos, heap);
     }
 
     /** Counts stdout lines and their bytes; runs on the caller's thread in a blocking run. */

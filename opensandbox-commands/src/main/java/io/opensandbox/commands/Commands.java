@@ -178,8 +178,14 @@ public final class Commands {
             String what, String path, Object body, RunOptions options, ExecutionHandlers handlers) {
         Objects.requireNonNull(handlers, "handlers");
         Duration idle = idleTimeout(options);
-        ExecutionCall call =
-                new ExecutionCall(null, handlers, options.skipAccumulation(), options.background(), idle, what);
+        ExecutionCall call = new ExecutionCall(
+                null,
+                handlers,
+                options.skipAccumulation(),
+                options.maxRetainedOutput(),
+                options.background(),
+                idle,
+                what);
         TransportResponse response = Futures.await(open(path, body, idle), what);
         // The command may be running from here on: nothing below may fail without closing the response.
         try {
@@ -204,7 +210,13 @@ public final class Commands {
         Objects.requireNonNull(handlers, "handlers");
         Duration idle = idleTimeout(options);
         ExecutionCall call = new ExecutionCall(
-                handlerExecutor, handlers, options.skipAccumulation(), options.background(), idle, what);
+                handlerExecutor,
+                handlers,
+                options.skipAccumulation(),
+                options.maxRetainedOutput(),
+                options.background(),
+                idle,
+                what);
         CompletableFuture<TransportResponse> opening;
         try {
             opening = open(path, body, idle);
@@ -500,7 +512,8 @@ public final class Commands {
                 || options.gid().isPresent()
                 || options.background()) {
             throw new InvalidArgumentException(
-                    "a bash-session run takes only workingDirectory, timeout, idleTimeout and skipAccumulation;"
+                    "a bash-session run takes only workingDirectory, timeout, idleTimeout, skipAccumulation and"
+                            + " maxRetainedOutput;"
                             + " set environment with 'export' inside the session",
                     null);
         }

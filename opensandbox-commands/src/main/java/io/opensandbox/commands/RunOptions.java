@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * directory, as the server's default user, with no time limit.
  *
  * <p>For a bash-session run ({@link Commands#runInSession}) only the working directory, the timeout, the idle
- * timeout and skipping accumulation apply; environment, uid, gid and background are rejected, and interrupting on
+ * timeout, skipping accumulation and the bound on retained output apply; environment, uid, gid and background are rejected, and interrupting on
  * cancel is ignored (execd has no interrupt for one session run; cancelling only stops reading).
  */
 public final class RunOptions {
@@ -35,6 +35,12 @@ public final class RunOptions {
      */
     public static final Duration MAX_IDLE_TIMEOUT = ConnectionConfig.MAX_TIMEOUT;
 
+    /**
+     * The default {@link #maxRetainedOutput()}: 8 MiB of each stream kept in the {@link Execution} (16 MiB for stdout
+     * and stderr together), each line counted as its UTF-8 length plus 20 bytes.
+     */
+    public static final long DEFAULT_MAX_RETAINED_OUTPUT = 8L * 1024 * 1024;
+
     private static final RunOptions DEFAULTS = builder().build();
 
     private final @Nullable String workingDirectory;
@@ -44,6 +50,7 @@ public final class RunOptions {
     private final @Nullable Integer gid;
     private final boolean background;
     private final boolean skipAccumulation;
+    private final long maxRetainedOutput;
     private final @Nullable Duration idleTimeout;
     private final boolean interruptOnCancel;
 
@@ -55,6 +62,7 @@ public final class RunOptions {
         this.gid = builder.gid;
         this.background = builder.background;
         this.skipAccumulation = builder.skipAccumulation;
+        this.maxRetainedOutput = builder.maxRetainedOutput;
         this.idleTimeout = builder.idleTimeout;
         this.interruptOnCancel = builder.interruptOnCancel;
     }
@@ -91,6 +99,7 @@ public final class RunOptions {
         builder.gid = gid;
         builder.background = background;
         builder.skipAccumulation = skipAccumulation;
+        builder.maxRetainedOutput = maxRetainedOutput;
         builder.idleTimeout = idleTimeout;
         builder.interruptOnCancel = interruptOnCancel;
         return builder;
@@ -161,6 +170,20 @@ public final class RunOptions {
     }
 
     /**
+     * The most output the {@link Execution} keeps of each stream (stdout, and separately stderr, so that a chatty
+     * stdout never crowds out the error at the end of stderr), in bytes, each line counted as its UTF-8 length plus 20
+     * bytes (what the SDK stores per line besides the text); default {@link #DEFAULT_MAX_RETAINED_OUTPUT} (8 MiB). A
+     * stream keeps its lines in order up to the first one that does not fit; the rest reach the handlers only and
+     * are counted in {@link Execution#droppedStdout()} and {@link Execution#droppedStderr()}, so a chatty command
+     * never exhausts the heap.
+     *
+     * @return the bound in bytes
+     */
+    public long maxRetainedOutput() {
+        return maxRetainedOutput;
+    }
+
+    /**
      * The longest silence allowed on the event stream (execd sends a ping every 3 seconds); overrides
      * {@link io.opensandbox.api.ConnectionConfig#streamIdleTimeout()}.
      *
@@ -184,7 +207,8 @@ public final class RunOptions {
     public String toString() {
         return "RunOptions{workingDirectory=" + workingDirectory + ", environment=" + environment.keySet()
                 + ", timeout=" + timeout + ", uid=" + uid + ", gid=" + gid + ", background=" + background
-                + ", skipAccumulation=" + skipAccumulation + ", idleTimeout=" + idleTimeout + ", interruptOnCancel="
+                + ", skipAccumulation=" + skipAccumulation + ", maxRetainedOutput=" + maxRetainedOutput
+                + ", idleTimeout=" + idleTimeout + ", interruptOnCancel="
                 + interruptOnCancel + "}";
     }
 
@@ -197,6 +221,7 @@ public final class RunOptions {
         private @Nullable Integer gid;
         private boolean background;
         private boolean skipAccumulation;
+        private long maxRetainedOutput = DEFAULT_MAX_RETAINED_OUTPUT;
         private @Nullable Duration idleTimeout;
         private boolean interruptOnCancel;
 
@@ -289,6 +314,21 @@ public final class RunOptions {
          */
         public Builder skipAccumulation(boolean skipAccumulation) {
             this.skipAccumulation = skipAccumulation;
+            return this;
+        }
+
+        /**
+         * Sets how much output the {@link Execution} keeps (see {@link RunOptions#maxRetainedOutput()}); handlers see
+         * every line whatever the bound.
+         *
+         * @param bytes 0 or more; {@link Long#MAX_VALUE} for no bound (the heap is then the limit)
+         * @return this builder
+         */
+        public Builder maxRetainedOutput(long bytes) {
+            if (bytes < 0) {
+                throw new InvalidArgumentException("maxRetainedOutput must not be negative, not " + bytes, null);
+            }
+            this.maxRetainedOutput = bytes;
             return this;
         }
 

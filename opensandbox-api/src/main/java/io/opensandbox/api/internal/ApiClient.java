@@ -381,14 +381,17 @@ public final class ApiClient {
                 int status = response.statusCode();
                 Observed observed = observation;
                 observed.status(status);
-                return Bodies.collect(response.body(), status / 100 == 2 ? limit : 64 * 1024)
-                        .thenApply(bytes -> {
-                            observed.received(bytes.length);
-                            if (status / 100 != 2) {
-                                throw ErrorMapper.fromResponse(status, response.headers(), bytes);
-                            }
-                            return new Response(status, response.headers(), bytes);
-                        });
+                if (status / 100 != 2) {
+                    // the status is the answer: read at most the start of the body for the message
+                    return Bodies.head(response.body()).handle((bytes, failure) -> {
+                        response.close();
+                        throw ErrorMapper.fromResponse(status, response.headers(), bytes == null ? new byte[0] : bytes);
+                    });
+                }
+                return Bodies.collect(response.body(), limit).thenApply(bytes -> {
+                    observed.received(bytes.length);
+                    return new Response(status, response.headers(), bytes);
+                });
             });
             CompletableFuture<Response> unused = result.whenComplete((response, failure) -> {
                 if (result.isCancelled()) {

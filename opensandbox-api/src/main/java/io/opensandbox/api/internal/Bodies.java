@@ -13,6 +13,9 @@ public final class Bodies {
     /** The largest body {@link #collect} accepts by default: 16 MiB. */
     public static final int DEFAULT_LIMIT = 16 * 1024 * 1024;
 
+    /** The most bytes of an error body that are read: 64 KiB; the rest is never read. */
+    public static final int ERROR_BODY_LIMIT = 64 * 1024;
+
     private Bodies() {}
 
     /**
@@ -24,6 +27,10 @@ public final class Bodies {
      * @return the bytes
      */
     public static CompletableFuture<byte[]> collect(Flow.Publisher<ByteBuffer> body, int limit) {
+        return read(body, limit, false);
+    }
+
+    private static CompletableFuture<byte[]> read(Flow.Publisher<ByteBuffer> body, int limit, boolean truncate) {
         CompletableFuture<byte[]> result = new CompletableFuture<>();
         body.subscribe(new Flow.Subscriber<>() {
             private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -50,6 +57,15 @@ public final class Bodies {
                     Flow.Subscription current = subscription;
                     if (current != null) {
                         current.cancel();
+                    }
+                    if (truncate) {
+                        // keep what fits: the caller wants the start of the body, not all of it
+                        int room = limit - out.size();
+                        byte[] chunk = new byte[room];
+                        buffer.get(chunk);
+                        out.write(chunk, 0, room);
+                        result.complete(out.toByteArray());
+                        return;
                     }
                     result.completeExceptionally(new SandboxException(
                             SandboxError.UNEXPECTED_RESPONSE,
@@ -79,13 +95,13 @@ public final class Bodies {
     }
 
     /**
-     * Drains and discards a body, reading at most a few kilobytes; used before reporting an error or when a
-     * response body does not matter.
+     * Reads the start of a body, at most {@link #ERROR_BODY_LIMIT} bytes, and cancels the rest; used for error
+     * bodies, whose status must survive however large the body is.
      *
      * @param body the body
-     * @return a future completed when the body ended or was cancelled
+     * @return a future with the first bytes, completed when the body ended or reached the limit
      */
     public static CompletableFuture<byte[]> head(Flow.Publisher<ByteBuffer> body) {
-        return collect(body, 64 * 1024);
+        return read(body, ERROR_BODY_LIMIT, true);
     }
 }

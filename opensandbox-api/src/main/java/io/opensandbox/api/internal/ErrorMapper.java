@@ -1,5 +1,7 @@
 package io.opensandbox.api.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opensandbox.api.AuthenticationException;
 import io.opensandbox.api.CapacityExceededException;
@@ -37,6 +39,7 @@ public final class ErrorMapper {
     public static final String REQUEST_ID = "X-Request-ID";
 
     private static final int MAX_MESSAGE = 500;
+    private static final int MAX_CODE = 100;
     private static final Pattern TAGS = Pattern.compile("(?s)<(script|style)[^>]*>.*?</\\1>|<[^>]+>");
     private static final Pattern TITLE = Pattern.compile("(?is)<title[^>]*>(.*?)</title>");
     private static final Pattern SPACES = Pattern.compile("\\s+");
@@ -127,6 +130,10 @@ public final class ErrorMapper {
                 return error;
             }
         }
+        SandboxError partial = tree == null ? partialObject(body) : null;
+        if (partial != null) {
+            return partial;
+        }
         String text = new String(body, StandardCharsets.UTF_8);
         if (text.stripLeading().startsWith("<")) {
             var title = TITLE.matcher(text);
@@ -138,8 +145,8 @@ public final class ErrorMapper {
 
     private static @Nullable SandboxError fromObject(JsonNode tree) {
         JsonNode code = tree.get("code");
-        if (code != null && code.isValueNode() && !code.asText().isBlank()) {
-            return new SandboxError(code.asText().strip(), clean(text(tree.get("message"))));
+        if (code != null && code.isValueNode() && !cleanCode(code.asText()).isEmpty()) {
+            return new SandboxError(cleanCode(code.asText()), clean(text(tree.get("message"))));
         }
         JsonNode detail = tree.get("detail");
         if (detail != null) {
@@ -181,8 +188,59 @@ public final class ErrorMapper {
         return null;
     }
 
+    /**
+     * The {@code code} and {@code message} of a JSON object cut short (an error body longer than what is read):
+     * read token by token until the text ends, at the top level or inside {@code detail}.
+     */
+    private static @Nullable SandboxError partialObject(byte[] body) {
+        String[] found = new String[2]; // code, message
+        try (JsonParser parser = Json.MAPPER.getFactory().createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            readFields(parser, found, true);
+        } catch (IOException e) {
+            // the body ends inside the object: keep what was read
+        }
+        String code = found[0];
+        if (code == null || cleanCode(code).isEmpty()) {
+            return null;
+        }
+        String message = found[1];
+        return new SandboxError(
+                cleanCode(code),
+                message == null
+                        ? "the error body was cut at " + body.length + " bytes, inside its message"
+                        : clean(message));
+    }
+
+    private static void readFields(JsonParser parser, String[] found, boolean top) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (value == null) {
+                return;
+            }
+            if (value.isScalarValue() && ("code".equals(name) || "message".equals(name))) {
+                found["code".equals(name) ? 0 : 1] = parser.getText();
+            } else if (top && value == JsonToken.START_OBJECT && "detail".equals(name)) {
+                readFields(parser, found, false);
+            } else {
+                parser.skipChildren();
+            }
+        }
+    }
+
     private static String text(@Nullable JsonNode node) {
         return node == null || node.isNull() ? "" : node.isValueNode() ? node.asText() : node.toString();
+    }
+
+    /** A code goes into messages and logs like the message does: no control character, bounded. */
+    private static String cleanCode(String code) {
+        String flat = SPACES.matcher(code.replaceAll("\\p{Cntrl}", " "))
+                .replaceAll(" ")
+                .strip();
+        return flat.length() <= MAX_CODE ? flat : flat.substring(0, MAX_CODE) + "...";
     }
 
     private static String clean(String text) {

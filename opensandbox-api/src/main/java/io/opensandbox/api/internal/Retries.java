@@ -24,7 +24,9 @@ public final class Retries {
      * @param failedAttempt the attempt that failed, from 1
      * @param failure why it failed
      * @param replayable whether the request body can be sent again
-     * @return the wait before the next attempt, or {@code null} to give up
+     * @return the wait before the next attempt, or {@code null} to give up (also when the server's {@code
+     *     Retry-After} is longer than {@link RetryPolicy#maxRetryAfter()}: waiting less than it asked would only
+     *     be refused again, so the caller gets the exception, with its {@code retryAfter()}, at once)
      */
     public static @Nullable Duration delay(
             RetryPolicy policy, String method, int failedAttempt, SandboxException failure, boolean replayable) {
@@ -47,7 +49,7 @@ public final class Retries {
         }
         if (failure instanceof SandboxApiException api && api.retryAfter().isPresent()) {
             Duration asked = api.retryAfter().get();
-            return asked.compareTo(policy.maxRetryAfter()) > 0 ? policy.maxRetryAfter() : asked;
+            return asked.compareTo(policy.maxRetryAfter()) > 0 ? null : asked;
         }
         return backoff(policy, failedAttempt);
     }

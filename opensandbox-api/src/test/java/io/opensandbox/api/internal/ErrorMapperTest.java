@@ -40,6 +40,33 @@ class ErrorMapperTest {
     }
 
     @Test
+    void parseError_cleansControlCharactersOutOfTheCodeLikeTheMessage() {
+        SandboxError error = ErrorMapper.parseError(
+                500, utf8("{\"code\":\"BAD\\r\\nX-Injected: yes\",\"message\":\"line\\r\\nnext\"}"));
+
+        assertThat(error).isEqualTo(new SandboxError("BAD X-Injected: yes", "line next"));
+        assertThat(ErrorMapper.fromResponse(500, Map.of(), utf8("{\"code\":\"A\\u0000\\nB\",\"message\":\"m\"}")))
+                .hasMessageNotContaining("\n")
+                .hasMessageNotContaining("\u0000");
+    }
+
+    @Test
+    void parseError_ofAJsonBodyCutShort_keepsTheCodeAndMessageReadSoFar() {
+        String whole = "{\"detail\":{\"code\":\"AUTH::BAD_KEY\",\"message\":\"" + "x".repeat(100_000) + "\"}}";
+        byte[] cut = java.util.Arrays.copyOf(utf8(whole), Bodies.ERROR_BODY_LIMIT);
+
+        SandboxError error = ErrorMapper.parseError(401, cut);
+
+        assertThat(error.code()).isEqualTo("AUTH::BAD_KEY");
+        assertThat(error.message()).hasSizeLessThanOrEqualTo(503);
+        SandboxError messageFirst = ErrorMapper.parseError(
+                500,
+                java.util.Arrays.copyOf(
+                        utf8("{\"message\":\"short\",\"code\":\"C\",\"more\":\"" + "y".repeat(70_000)), 65_536));
+        assertThat(messageFirst).isEqualTo(new SandboxError("C", "short"));
+    }
+
+    @Test
     void parseError_unwrapsFastApiDetailObject() {
         SandboxError error = ErrorMapper.parseError(400, utf8("{\"detail\":{\"code\":\"X\",\"message\":\"m\"}}"));
 

@@ -88,10 +88,19 @@ class RetriesTest {
     @Test
     void delay_honoursRetryAfterUpToTheCap() {
         SandboxException in5 = new RateLimitedException(429, ERROR, null, Duration.ofSeconds(5));
-        SandboxException in600 = new SandboxApiException(503, ERROR, null, Duration.ofSeconds(600));
+        SandboxException in60 = new SandboxApiException(503, ERROR, null, Duration.ofSeconds(60));
 
         assertThat(Retries.delay(POLICY, "GET", 1, in5, true)).isEqualTo(Duration.ofSeconds(5));
-        assertThat(Retries.delay(POLICY, "GET", 1, in600, true)).isEqualTo(Duration.ofSeconds(60));
+        assertThat(Retries.delay(POLICY, "GET", 1, in60, true)).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void delay_givesUpAtOnceWhenRetryAfterIsBeyondTheCap() {
+        SandboxException in61 = new SandboxApiException(503, ERROR, null, Duration.ofSeconds(61));
+        SandboxException inTenYears = new RateLimitedException(429, ERROR, null, Duration.ofSeconds(315_360_000));
+
+        assertThat(Retries.delay(POLICY, "GET", 1, in61, true)).isNull();
+        assertThat(Retries.delay(POLICY, "GET", 1, inTenYears, true)).isNull();
     }
 
     @Test

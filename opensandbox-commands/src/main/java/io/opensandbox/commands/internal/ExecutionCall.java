@@ -58,6 +58,7 @@ public final class ExecutionCall extends BodyPump implements EventDecoder.Sink {
      * @param executor the handler executor, or {@code null} to drain on the caller's thread
      * @param handlers the handlers
      * @param skipAccumulation whether to keep output out of the execution
+     * @param maxRetainedOutput the most output bytes the execution keeps (RunOptions.maxRetainedOutput)
      * @param background whether the command runs detached (no exit code)
      * @param idleTimeout the idle timeout, for messages
      * @param what a description for messages ({@code POST /command})
@@ -66,12 +67,14 @@ public final class ExecutionCall extends BodyPump implements EventDecoder.Sink {
             @Nullable Executor executor,
             ExecutionHandlers handlers,
             boolean skipAccumulation,
+            long maxRetainedOutput,
             boolean background,
             Duration idleTimeout,
             String what) {
         super(executor, WINDOW);
         this.handlers = handlers;
         this.skipAccumulation = skipAccumulation;
+        execution.maxRetainedOutput(maxRetainedOutput);
         this.background = background;
         this.idleTimeout = idleTimeout;
         this.what = what;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opensandbox.api.SandboxTimeoutException;
 import io.opensandbox.api.spi.TransportResponse;
 import io.opensandbox.commands.ExecutionHandlers;
+import io.opensandbox.commands.RunOptions;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -95,7 +96,14 @@ class BodyPumpTest {
 
     @Test
     void executionCall_withAnIdleTimeoutTooLongForMilliseconds_stillDescribesTheTimeout() throws Exception {
-        ExecutionCall call = new ExecutionCall(null, ExecutionHandlers.NONE, false, false, HUGE, "POST /command");
+        ExecutionCall call = new ExecutionCall(
+                null,
+                ExecutionHandlers.NONE,
+                false,
+                RunOptions.DEFAULT_MAX_RETAINED_OUTPUT,
+                false,
+                HUGE,
+                "POST /command");
         call.onSubscribe(noop());
         call.fail(new SocketTimeoutException("stuck"));
 
