@@ -1,6 +1,6 @@
 package io.opensandbox.codeinterpreter;
 
-import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.opensandbox.api.ConnectionConfig;
 import io.opensandbox.api.Endpoint;
 import io.opensandbox.api.InvalidArgumentException;
@@ -8,7 +8,6 @@ import io.opensandbox.api.SandboxError;
 import io.opensandbox.api.SandboxException;
 import io.opensandbox.api.SandboxHandle;
 import io.opensandbox.api.internal.ApiClient;
-import io.opensandbox.api.internal.Json;
 import io.opensandbox.api.internal.Urls;
 import io.opensandbox.codeinterpreter.internal.Wire;
 import java.util.ArrayList;
@@ -32,8 +31,7 @@ import org.jspecify.annotations.Nullable;
  * image does); the testkit's local server emulates it for Python and Bash.
  */
 public final class CodeInterpreter {
-    private static final JavaType CONTEXT_LIST =
-            Json.MAPPER.getTypeFactory().constructCollectionType(List.class, Wire.Context.class);
+    private static final TypeReference<List<Wire.Context>> CONTEXT_LIST = new TypeReference<>() {};
 
     private final SandboxHandle handle;
     private volatile @Nullable ApiClient client;

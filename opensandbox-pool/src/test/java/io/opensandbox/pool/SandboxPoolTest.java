@@ -186,6 +186,7 @@ class SandboxPoolTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the pool is closed before the server that outlives it
     void repeatedCreateFailures_degradeThePool_whichRecoversWhenTheServerIsBack() throws Exception {
         LocalSandboxServer server = LocalSandboxServer.start();
         int port = server.port();

@@ -21,6 +21,8 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.SslVerifyMode;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.SetParams;
 
@@ -51,6 +53,8 @@ import redis.clients.jedis.params.SetParams;
  * }
  * }</pre>
  */
+// The Lua scripts stay concatenated lines: each line reads as one script line, and text blocks would re-indent them.
+@SuppressWarnings("StringConcatToTextBlock")
 public final class RedisPoolStateStore implements PoolStateStore, AutoCloseable {
     /** The key prefix of the official SDKs. */
     public static final String DEFAULT_KEY_PREFIX = "opensandbox:pool";
@@ -521,8 +525,11 @@ public final class RedisPoolStateStore implements PoolStateStore, AutoCloseable 
                     .connectionTimeoutMillis(Math.toIntExact(connectTimeout.toMillis()))
                     .socketTimeoutMillis(Math.toIntExact(socketTimeout.toMillis()))
                     .database(database)
-                    .ssl(ssl)
                     .clientName("opensandbox-pool");
+            if (ssl) {
+                // TLS with the JDK's trust store, certificate and host name checked (ssl(boolean) is deprecated)
+                client.sslOptions(SslOptions.builder().sslVerifyMode(SslVerifyMode.FULL).build());
+            }
             if (username != null) {
                 client.user(username);
             }

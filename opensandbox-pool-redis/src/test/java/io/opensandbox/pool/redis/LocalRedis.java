@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
  * Redis for the tests: the machine's Redis on 127.0.0.1:6379 (which {@code .ci/run} starts when none answers), or a
  * private {@code redis-server} on a free loopback port, without persistence, that a test may stop and start again.
  */
+@SuppressWarnings("try") // a socket opened only to see whether the port answers
 final class LocalRedis implements AutoCloseable {
     static final String HOST = "127.0.0.1";
     static final int SHARED_PORT = 6379;
@@ -99,7 +100,11 @@ final class LocalRedis implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        stop();
+    public void close() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
