@@ -1,7 +1,8 @@
-package io.opensandbox.transport.httpclient5.internal;
+package io.opensandbox.api.internal;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -9,22 +10,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transport's timeouts: one thread sweeps the pending deadlines every {@link #TICK_MILLIS} ms. Arming and
- * cancelling a deadline is a set insertion and removal, with no wake-up of the timer thread: a request-per-request
+ * The transports' timeouts (shared by both transports): one thread sweeps the pending deadlines every {@link #TICK_MILLIS} ms. Arming and
+ * cancelling a deadline is a set insertion and removal, with no wake-up of the timer thread: a per-request
  * {@code ScheduledThreadPoolExecutor} task costs a signal and a context switch whenever it becomes the earliest one,
  * which on a busy two-core machine is a measurable share of a small JSON exchange. Deadlines fire up to one tick
  * late.
  */
-final class Timer {
+public final class Timer {
     /** The sweep interval, and so the resolution of every timeout. */
-    static final long TICK_MILLIS = 10;
+    public static final long TICK_MILLIS = 10;
 
     private static final Logger LOG = LoggerFactory.getLogger(Timer.class);
 
     private final Set<Task> pending = ConcurrentHashMap.newKeySet();
     private final ScheduledThreadPoolExecutor sweeper;
+    private volatile boolean shutDown;
 
-    Timer(ThreadFactory threads) {
+    /**
+     * Starts the timer thread.
+     *
+     * @param threads makes the timer thread
+     */
+    public Timer(ThreadFactory threads) {
         sweeper = new ScheduledThreadPoolExecutor(1, threads);
         var unused = sweeper.scheduleAtFixedRate(this::sweep, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -36,8 +43,12 @@ final class Timer {
      * @param delay the delay
      * @param unit its unit
      * @return the pending task
+     * @throws RejectedExecutionException once the timer was shut down
      */
-    Task schedule(Runnable action, long delay, TimeUnit unit) {
+    public Task schedule(Runnable action, long delay, TimeUnit unit) {
+        if (shutDown) {
+            throw new RejectedExecutionException("the timer was shut down");
+        }
         Task task = new Task(System.nanoTime() + unit.toNanos(delay), action);
         pending.add(task);
         return task;
@@ -59,13 +70,27 @@ final class Timer {
         }
     }
 
-    void shutdownNow() {
+    /** Stops the timer thread and drops the pending deadlines; later {@link #schedule} calls are refused. */
+    public void shutdownNow() {
+        shutDown = true;
         sweeper.shutdownNow();
         pending.clear();
     }
 
+    /**
+     * Waits for the timer thread to end after {@link #shutdownNow()}.
+     *
+     * @param timeout the longest wait
+     * @param unit its unit
+     * @return whether it ended
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return sweeper.awaitTermination(timeout, unit);
+    }
+
     /** A pending deadline. */
-    final class Task {
+    public final class Task {
         private final long deadline;
         private final Runnable action;
 
@@ -74,12 +99,8 @@ final class Timer {
             this.action = action;
         }
 
-        /**
-         * Cancels the deadline; a no-op once it fired.
-         *
-         * @param mayInterrupt ignored, as in {@link java.util.concurrent.Future#cancel(boolean)} for timer tasks
-         */
-        void cancel(boolean mayInterrupt) {
+        /** Cancels the deadline; a no-op once it fired. */
+        public void cancel() {
             pending.remove(this);
         }
     }
