@@ -10,10 +10,12 @@
  * {@code OPEN_SANDBOX_TRANSPORT}; the system property {@code opensandbox.transport} names the transport too and
  * wins over the environment variable.
  *
- * <p>The package {@code io.opensandbox.api.internal} is shared with the SDK's sibling modules only and carries
- * no compatibility promise.
+ * <p>The packages {@code io.opensandbox.api.internal} and {@code io.opensandbox.api.internal.stream} (the stream
+ * runtime: one body reader, one event decoder, the threads, and the rule of which thread runs what) are shared
+ * with the SDK's sibling modules only and carry no compatibility promise.
  */
 module io.opensandbox.api {
+    requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
     requires static transitive org.jspecify;
@@ -27,8 +29,11 @@ module io.opensandbox.api {
             io.opensandbox.network,
             io.opensandbox.codeinterpreter,
             io.opensandbox.transport.httpclient5,
-            io.opensandbox.transport.jdk,
-            io.opensandbox.testkit;
+            io.opensandbox.transport.jdk;
+    exports io.opensandbox.api.internal.stream to
+            io.opensandbox.lifecycle,
+            io.opensandbox.commands,
+            io.opensandbox.files;
 
     uses io.opensandbox.api.spi.TransportProvider;
 }

@@ -3,8 +3,9 @@
  * their status and logs, interrupts, bash sessions and resource metrics. Reached from any
  * {@link io.opensandbox.api.SandboxHandle} through {@link io.opensandbox.commands.Commands#of}.
  *
- * <p>The package {@code io.opensandbox.commands.internal} holds the wire types and the stream decoder; it is not
- * exported and carries no compatibility promise.
+ * <p>The package {@code io.opensandbox.commands.internal} holds the wire types and the mapping of execd's events to
+ * the model; the stream itself (reader, decoder, handler threads) is the shared runtime of {@code io.opensandbox.api}.
+ * It is not exported and carries no compatibility promise.
  */
 module io.opensandbox.commands {
     requires transitive io.opensandbox.api;

@@ -3,9 +3,9 @@
  * constant memory. Reached from any {@link io.opensandbox.api.SandboxHandle} through
  * {@link io.opensandbox.files.SandboxFiles#of(io.opensandbox.api.SandboxHandle)}.
  *
- * <p>The module starts daemon threads named {@code opensandbox-files-io-N} (blocking file reads and writes of
- * transfers; they end after a minute idle) and one {@code opensandbox-files-timer-1} (overall time limits). It
- * reads no system property of its own.
+ * <p>The module starts no thread of its own: blocking file reads and writes of transfers run on the blocking
+ * I/O threads ({@code opensandbox-io-N}) and time limits on the timer ({@code opensandbox-timer-N}) of the stream
+ * runtime, owned by the transport's leases and ended with the last one. It reads no system property of its own.
  */
 module io.opensandbox.files {
     requires transitive io.opensandbox.api;

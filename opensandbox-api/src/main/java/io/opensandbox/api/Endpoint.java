@@ -1,7 +1,9 @@
 package io.opensandbox.api;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -45,12 +47,52 @@ public final class Endpoint {
         if (trimmed.isEmpty() || containsWhitespaceOrControl(trimmed)) {
             throw new InvalidArgumentException("endpoint address is blank or contains spaces: '" + address + "'", null);
         }
+        trimmed = withoutDotSegments(trimmed, address);
         TreeMap<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.forEach((name, value) -> {
             HeaderChecks.check(name, value);
             copy.put(name, value);
         });
         return new Endpoint(trimmed, Collections.unmodifiableMap(new LinkedHashMap<>(copy)));
+    }
+
+    /**
+     * Resolves the {@code .} and {@code ..} segments of the address's path (also percent-encoded: a server decodes
+     * them), as a browser would before sending: {@code h:1/a/../b} becomes {@code h:1/b}. A {@code ..} that would
+     * climb above the path's start is refused, since no server-side routing can mean it.
+     */
+    private static String withoutDotSegments(String trimmed, String original) {
+        int slash = trimmed.indexOf('/');
+        if (slash < 0) {
+            return trimmed;
+        }
+        String[] segments = trimmed.substring(slash + 1).split("/", -1);
+        List<String> kept = new ArrayList<>(segments.length);
+        boolean changed = false;
+        for (String segment : segments) {
+            String plain = segment.replace("%2e", ".").replace("%2E", ".");
+            if (plain.equals(".")) {
+                changed = true;
+            } else if (plain.equals("..")) {
+                if (kept.isEmpty()) {
+                    throw new InvalidArgumentException(
+                            "endpoint address climbs above its path with '..': '" + original + "'", null);
+                }
+                kept.remove(kept.size() - 1);
+                changed = true;
+            } else {
+                kept.add(segment);
+            }
+        }
+        if (!changed) {
+            return trimmed;
+        }
+        String host = trimmed.substring(0, slash);
+        String path = String.join("/", kept);
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return path.isEmpty() ? host : host + "/" + path;
     }
 
     private static boolean containsWhitespaceOrControl(String text) {

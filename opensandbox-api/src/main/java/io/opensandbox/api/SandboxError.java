@@ -31,6 +31,8 @@ public record SandboxError(String code, String message) {
     public static final String NO_TRANSPORT = "NO_TRANSPORT";
     /** The operation was cancelled by the caller. */
     public static final String CANCELLED = "CANCELLED";
+    /** The sandbox, manager or handle the call belongs to was closed while the call was waiting or running. */
+    public static final String CLOSED = "CLOSED";
 
     /**
      * Checks the components.

@@ -1,11 +1,13 @@
 package io.opensandbox.api;
 
-import io.opensandbox.api.spi.Transport;
-
 /**
- * What a capability needs to reach a sandbox: its id, its connection settings, the transport, and the endpoint
- * of each port. {@code Sandbox} implements it; capabilities take it ({@code Commands.of(sandbox)}), so they work
- * with any sandbox without knowing the lifecycle module.
+ * What a capability needs to reach a sandbox: its id, its connection settings and the endpoint of each port.
+ * Capabilities take it ({@code Commands.of(sandbox)}), so they work with any sandbox without knowing the lifecycle
+ * module.
+ *
+ * <p>Handles come from the SDK: a {@code Sandbox} is one, and {@link DirectHandle} builds one from a
+ * {@link ConnectionConfig} and endpoints. Each stands for a share of the config's transport that the SDK tracks;
+ * a capability given a handle of another kind refuses it with an {@link InvalidArgumentException}.
  */
 public interface SandboxHandle {
 
@@ -28,13 +30,6 @@ public interface SandboxHandle {
      * @return the config
      */
     ConnectionConfig connectionConfig();
-
-    /**
-     * The transport every call to this sandbox goes through.
-     *
-     * @return the transport
-     */
-    Transport transport();
 
     /**
      * The endpoint of a port of the sandbox, resolved through the lifecycle server once and then reused.

@@ -30,4 +30,22 @@ class EndpointTest {
         assertThat(endpoint.toString()).contains("OPENSANDBOX-EGRESS-AUTH").doesNotContain("token-value");
         assertThat(endpoint.headers()).containsEntry("OPENSANDBOX-EGRESS-AUTH", "token-value");
     }
+
+    @Test
+    void of_resolvesDotSegmentsOfThePathSoTheWireNeverSeesThem() {
+        assertThat(Endpoint.of("gw:80/a/../b", Map.of()).url("http", "/command"))
+                .isEqualTo("http://gw:80/b/command");
+        assertThat(Endpoint.of("gw:80/a/./b/%2E%2e/c/", Map.of()).address()).isEqualTo("gw:80/a/c");
+        assertThat(Endpoint.of("gw:80/a/..", Map.of()).address()).isEqualTo("gw:80");
+        assertThat(Endpoint.of("gw:80/a..b/c", Map.of()).address()).isEqualTo("gw:80/a..b/c");
+    }
+
+    @Test
+    void of_refusesAPathThatClimbsAboveItsStart() {
+        assertThatThrownBy(() -> Endpoint.of("gw:80/../admin", Map.of()))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("..");
+        assertThatThrownBy(() -> Endpoint.of("gw:80/a/../../admin", Map.of()))
+                .isInstanceOf(InvalidArgumentException.class);
+    }
 }

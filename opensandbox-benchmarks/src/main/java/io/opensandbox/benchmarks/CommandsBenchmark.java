@@ -3,10 +3,8 @@ package io.opensandbox.benchmarks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opensandbox.api.ConnectionConfig;
+import io.opensandbox.api.DirectHandle;
 import io.opensandbox.api.Endpoint;
-import io.opensandbox.api.SandboxHandle;
-import io.opensandbox.api.internal.Transports;
-import io.opensandbox.api.spi.Transport;
 import io.opensandbox.commands.Commands;
 import io.opensandbox.commands.Execution;
 import io.opensandbox.commands.ExecutionHandlers;
@@ -181,46 +179,14 @@ public final class CommandsBenchmark {
         StreamingHttpServer.end(out);
     }
 
-    /** A sandbox whose execd is the benchmark server. */
-    private static final class BenchSandbox implements SandboxHandle, AutoCloseable {
-        private final ConnectionConfig config;
-        private final Transports.Lease lease;
-        private final Endpoint endpoint;
-
-        BenchSandbox(int port) {
-            this.config = ConnectionConfig.builder()
-                    .domain("127.0.0.1:" + port)
-                    .protocol("http")
-                    .apiKey("bench-key")
-                    .build();
-            this.lease = Transports.lease(config);
-            this.endpoint = Endpoint.of("127.0.0.1:" + port, Map.of());
-        }
-
-        @Override
-        public String id() {
-            return "bench-sandbox";
-        }
-
-        @Override
-        public ConnectionConfig connectionConfig() {
-            return config;
-        }
-
-        @Override
-        public Transport transport() {
-            return lease.transport();
-        }
-
-        @Override
-        public Endpoint endpoint(int port) {
-            return endpoint;
-        }
-
-        @Override
-        public void close() {
-            lease.close();
-        }
+    /** A handle whose execd is the benchmark server, built the public way. */
+    private static DirectHandle benchSandbox(int port) {
+        ConnectionConfig config = ConnectionConfig.builder()
+                .domain("127.0.0.1:" + port)
+                .protocol("http")
+                .apiKey("bench-key")
+                .build();
+        return DirectHandle.of("bench-sandbox", config, Endpoint.of("127.0.0.1:" + port, Map.of()));
     }
 
     /**
@@ -338,7 +304,7 @@ public final class CommandsBenchmark {
                 ManagementFactory.getRuntimeMXBean().getInputArguments());
 
         try (StreamingHttpServer server = new StreamingHttpServer(CommandsBenchmark::respond);
-                BenchSandbox sandbox = new BenchSandbox(server.port());
+                DirectHandle sandbox = benchSandbox(server.port());
                 CloseableHttpClient plain = HttpClients.custom().build()) {
             Commands commands = Commands.of(sandbox);
             String url = "http://127.0.0.1:" + server.port() + "/command";

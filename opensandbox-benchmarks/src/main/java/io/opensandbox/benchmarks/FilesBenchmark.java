@@ -1,9 +1,9 @@
 package io.opensandbox.benchmarks;
 
 import io.opensandbox.api.ConnectionConfig;
+import io.opensandbox.api.DirectHandle;
 import io.opensandbox.api.Endpoint;
 import io.opensandbox.api.RetryPolicy;
-import io.opensandbox.api.SandboxHandle;
 import io.opensandbox.api.spi.Transport;
 import io.opensandbox.api.spi.TransportOptions;
 import io.opensandbox.api.spi.TransportProvider;
@@ -186,7 +186,8 @@ public final class FilesBenchmark {
                     .protocol("http")
                     .retryPolicy(RetryPolicy.disabled())
                     .build();
-            SandboxFiles files = SandboxFiles.of(new BenchHandle(config, transport, Endpoint.of(base, Map.of())));
+            SandboxFiles files = SandboxFiles.of(DirectHandle.of(
+                    "bench", config.toBuilder().transport(transport).build(), Endpoint.of(base, Map.of())));
             CloseableHttpAsyncClient plain = HttpAsyncClients.custom()
                     .setIOReactorConfig(IOReactorConfig.custom()
                             .setIoThreadCount(Math.min(2, Runtime.getRuntime().availableProcessors()))
@@ -680,24 +681,5 @@ public final class FilesBenchmark {
         }
         int middle = rates.length / 2;
         return rates.length % 2 == 1 ? rates[middle] : (rates[middle - 1] + rates[middle]) / 2;
-    }
-
-    /** A handle on the loopback server, standing in for a sandbox. */
-    private record BenchHandle(ConnectionConfig config, Transport transport, Endpoint endpoint)
-            implements SandboxHandle {
-        @Override
-        public String id() {
-            return "bench";
-        }
-
-        @Override
-        public ConnectionConfig connectionConfig() {
-            return config;
-        }
-
-        @Override
-        public Endpoint endpoint(int port) {
-            return endpoint;
-        }
     }
 }

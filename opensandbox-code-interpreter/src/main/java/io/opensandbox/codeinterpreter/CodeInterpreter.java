@@ -53,10 +53,7 @@ public final class CodeInterpreter {
     private ApiClient client() {
         ApiClient current = client;
         if (current == null) {
-            ConnectionConfig config = handle.connectionConfig();
-            Endpoint endpoint = handle.endpoint(SandboxHandle.EXECD_PORT);
-            current =
-                    new ApiClient(handle.transport(), config, endpoint.baseUrl(config.protocol()), endpoint.headers());
+            current = ApiClient.forPort(handle, SandboxHandle.EXECD_PORT);
             client = current;
         }
         return current;

@@ -1,7 +1,6 @@
 package io.opensandbox.commands;
 
 import io.opensandbox.api.ConnectionConfig;
-import io.opensandbox.api.Endpoint;
 import io.opensandbox.api.InvalidArgumentException;
 import io.opensandbox.api.SandboxError;
 import io.opensandbox.api.SandboxException;
@@ -12,9 +11,9 @@ import io.opensandbox.api.internal.Futures;
 import io.opensandbox.api.internal.Json;
 import io.opensandbox.api.internal.Urls;
 import io.opensandbox.api.spi.TransportResponse;
-import io.opensandbox.commands.internal.Durations;
+import io.opensandbox.api.internal.Durations;
+import io.opensandbox.api.internal.Transports;
 import io.opensandbox.commands.internal.ExecutionCall;
-import io.opensandbox.commands.internal.HandlerExecutors;
 import io.opensandbox.commands.internal.MetricsWatchCall;
 import io.opensandbox.commands.internal.Wire;
 import java.nio.charset.StandardCharsets;
@@ -49,22 +48,23 @@ public final class Commands {
     private static final Duration MAX_POLL = ConnectionConfig.MAX_TIMEOUT;
 
     private final SandboxHandle handle;
-    private final Executor handlerExecutor;
+    private final @Nullable Executor handlerExecutor;
     private volatile @Nullable ApiClient client;
 
-    private Commands(SandboxHandle handle, Executor handlerExecutor) {
+    private Commands(SandboxHandle handle, @Nullable Executor handlerExecutor) {
         this.handle = Objects.requireNonNull(handle, "handle");
-        this.handlerExecutor = Objects.requireNonNull(handlerExecutor, "handlerExecutor");
+        this.handlerExecutor = handlerExecutor;
     }
 
     /**
-     * Commands of a sandbox; asynchronous handlers run on a small executor shared by the SDK.
+     * Commands of a sandbox; asynchronous handlers run on the handler threads of the sandbox's shared transport
+     * ({@code opensandbox-handler-N}, ended with its last sandbox, manager or handle).
      *
      * @param sandbox the sandbox
      * @return the commands
      */
     public static Commands of(SandboxHandle sandbox) {
-        return new Commands(sandbox, HandlerExecutors.shared());
+        return new Commands(sandbox, null);
     }
 
     /**
@@ -76,19 +76,22 @@ public final class Commands {
      * @return the commands
      */
     public static Commands of(SandboxHandle sandbox, Executor handlerExecutor) {
-        return new Commands(sandbox, handlerExecutor);
+        return new Commands(sandbox, Objects.requireNonNull(handlerExecutor, "handlerExecutor"));
     }
 
     private ApiClient client() {
         ApiClient current = client;
         if (current == null) {
-            ConnectionConfig config = handle.connectionConfig();
-            Endpoint endpoint = handle.endpoint(SandboxHandle.EXECD_PORT);
-            current =
-                    new ApiClient(handle.transport(), config, endpoint.baseUrl(config.protocol()), endpoint.headers());
+            current = ApiClient.forPort(handle, SandboxHandle.EXECD_PORT);
             client = current;
         }
         return current;
+    }
+
+    /** The executor asynchronous handlers run on: the caller's, or the handler threads of the handle's lease. */
+    private Executor handlerExecutor(ApiClient api) {
+        Executor given = handlerExecutor;
+        return given != null ? given : api.lease().workers().handlers();
     }
 
     // ---------------------------------------------------------------- foreground and background commands
@@ -174,23 +177,19 @@ public final class Commands {
                 .open();
     }
 
+    @SuppressWarnings("try") // the lease registration is held for the drain and released by the try
     private Execution runBlocking(
             String what, String path, Object body, RunOptions options, ExecutionHandlers handlers) {
         Objects.requireNonNull(handlers, "handlers");
         Duration idle = idleTimeout(options);
         ExecutionCall call = new ExecutionCall(
-                null,
-                handlers,
-                options.skipAccumulation(),
-                options.maxRetainedOutput(),
-                options.background(),
-                idle,
-                what);
+                handlers, options.skipAccumulation(), options.maxRetainedOutput(), options.background(), idle, what);
+        ApiClient api = client();
         TransportResponse response = Futures.await(open(path, body, idle), what);
         // The command may be running from here on: nothing below may fail without closing the response.
-        try {
+        try (Transports.Lease.Owned owned = api.lease().onClose(what, call::fail)) {
             call.subscribeTo(response);
-            call.drainBlocking(idle);
+            call.drainHere();
         } catch (InterruptedException e) {
             call.cancel();
             response.close();
@@ -210,15 +209,13 @@ public final class Commands {
         Objects.requireNonNull(handlers, "handlers");
         Duration idle = idleTimeout(options);
         ExecutionCall call = new ExecutionCall(
-                handlerExecutor,
-                handlers,
-                options.skipAccumulation(),
-                options.maxRetainedOutput(),
-                options.background(),
-                idle,
-                what);
+                handlers, options.skipAccumulation(), options.maxRetainedOutput(), options.background(), idle, what);
         CompletableFuture<TransportResponse> opening;
+        Transports.Lease.Owned owned;
         try {
+            ApiClient api = client();
+            call.drainOn(handlerExecutor(api));
+            owned = api.lease().onClose(what, call::fail);
             opening = open(path, body, idle);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -240,6 +237,7 @@ public final class Commands {
         });
         CompletableFuture<Execution> result = call.result();
         var unusedCancel = result.whenComplete((execution, failure) -> {
+            owned.close();
             if (result.isCancelled()) {
                 opening.cancel(true);
                 call.cancel();
@@ -561,8 +559,11 @@ public final class Commands {
      */
     public MetricsWatch watchMetrics(MetricsListener listener) {
         Objects.requireNonNull(listener, "listener");
-        MetricsWatchCall watch = new MetricsWatchCall(handlerExecutor, listener);
-        CompletableFuture<TransportResponse> opening = client().call("GET", "/metrics/watch")
+        ApiClient api = client();
+        MetricsWatchCall watch = new MetricsWatchCall(handlerExecutor(api), listener);
+        Transports.Lease.Owned owned = api.lease().onClose("GET /metrics/watch", watch::fail);
+        var unusedDone = watch.completion().whenComplete((ignored, failure) -> owned.close());
+        CompletableFuture<TransportResponse> opening = api.call("GET", "/metrics/watch")
                 .header("Accept", "application/x-ndjson, " + EVENT_STREAM)
                 .open();
         watch.onClose(() -> opening.cancel(true));

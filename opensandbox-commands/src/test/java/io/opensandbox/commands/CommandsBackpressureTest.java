@@ -3,6 +3,7 @@ package io.opensandbox.commands;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opensandbox.api.ConnectionConfig;
+import io.opensandbox.api.DirectHandle;
 import io.opensandbox.api.Endpoint;
 import io.opensandbox.api.SandboxHandle;
 import io.opensandbox.api.spi.Transport;
@@ -93,27 +94,7 @@ class CommandsBackpressureTest {
         ConnectionConfig config =
                 ConnectionConfig.builder().transport(transport).build();
         Endpoint endpoint = Endpoint.of("127.0.0.1:1", Map.of());
-        return new SandboxHandle() {
-            @Override
-            public String id() {
-                return "sbx-bp";
-            }
-
-            @Override
-            public ConnectionConfig connectionConfig() {
-                return config;
-            }
-
-            @Override
-            public Transport transport() {
-                return transport;
-            }
-
-            @Override
-            public Endpoint endpoint(int port) {
-                return endpoint;
-            }
-        };
+        return DirectHandle.of("sbx-bp", config, endpoint);
     }
 
     /** Checks at every line that no more than a small window was requested beyond what the handler consumed. */

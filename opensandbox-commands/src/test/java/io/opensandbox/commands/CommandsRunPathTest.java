@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opensandbox.api.ConnectionConfig;
+import io.opensandbox.api.DirectHandle;
 import io.opensandbox.api.Endpoint;
 import io.opensandbox.api.InvalidArgumentException;
-import io.opensandbox.api.SandboxHandle;
 import io.opensandbox.api.spi.Transport;
 import io.opensandbox.api.spi.TransportRequest;
 import io.opensandbox.api.spi.TransportResponse;
@@ -57,27 +57,7 @@ class CommandsRunPathTest {
         ConnectionConfig config =
                 ConnectionConfig.builder().transport(transport).build();
         Endpoint endpoint = Endpoint.of("127.0.0.1:1", Map.of());
-        return Commands.of(new SandboxHandle() {
-            @Override
-            public String id() {
-                return "sbx-run-path";
-            }
-
-            @Override
-            public ConnectionConfig connectionConfig() {
-                return config;
-            }
-
-            @Override
-            public Transport transport() {
-                return transport;
-            }
-
-            @Override
-            public Endpoint endpoint(int port) {
-                return endpoint;
-            }
-        });
+        return Commands.of(DirectHandle.of("sbx-run-path", config, endpoint));
     }
 
     @Test

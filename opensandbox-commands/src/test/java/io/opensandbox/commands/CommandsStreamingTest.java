@@ -38,7 +38,7 @@ class CommandsStreamingTest {
             throws Exception {
         server = new ScriptedServer(handler);
         sandbox = new TestSandbox(server.port(), requestTimeout, idleTimeout);
-        return Commands.of(sandbox);
+        return Commands.of(sandbox.handle());
     }
 
     private ScriptedServer.Exchange exchange(String method) {

@@ -54,7 +54,7 @@ class CommandsWireMockTest {
         server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
         server.start();
         sandbox = new TestSandbox(server.port());
-        commands = Commands.of(sandbox);
+        commands = Commands.of(sandbox.handle());
     }
 
     @AfterAll
@@ -464,7 +464,7 @@ class CommandsWireMockTest {
         });
         try {
             Recorder recorder = new Recorder();
-            Execution execution = Commands.of(sandbox, executor)
+            Execution execution = Commands.of(sandbox.handle(), executor)
                     .runAsync("x", RunOptions.defaults(), recorder)
                     .get(20, TimeUnit.SECONDS);
 
@@ -483,7 +483,7 @@ class CommandsWireMockTest {
 
         commands.runAsync("x", RunOptions.defaults(), recorder).get(20, TimeUnit.SECONDS);
 
-        assertThat(recorder.threads).isNotEmpty().allMatch(name -> name.startsWith("opensandbox-commands-handler-"));
+        assertThat(recorder.threads).isNotEmpty().allMatch(name -> name.startsWith("opensandbox-handler-"));
     }
 
     @Test

@@ -1,53 +1,60 @@
 package io.opensandbox.commands;
 
 import io.opensandbox.api.ConnectionConfig;
+import io.opensandbox.api.DirectHandle;
 import io.opensandbox.api.Endpoint;
 import io.opensandbox.api.SandboxHandle;
 import io.opensandbox.api.internal.Transports;
-import io.opensandbox.api.spi.Transport;
 import java.time.Duration;
 import java.util.Map;
 
-/** A sandbox handle whose execd endpoint is a local test server; the transport is found through ServiceLoader. */
-final class TestSandbox implements SandboxHandle, AutoCloseable {
+/**
+ * A sandbox whose execd endpoint is a local test server: a {@link DirectHandle} over a counting wrapper of the
+ * transport found through ServiceLoader.
+ */
+final class TestSandbox implements AutoCloseable {
     static final String API_KEY = "lifecycle-secret-key";
     static final String PREFIX = "/proxy/44772";
 
-    private final ConnectionConfig config;
     private final Transports.Lease lease;
-    private final Endpoint endpoint;
     private final CountingTransport transport;
+    private final DirectHandle handle;
 
     TestSandbox(int port, Duration requestTimeout, Duration streamIdleTimeout) {
-        this.config = ConnectionConfig.builder()
+        ConnectionConfig found = ConnectionConfig.builder()
                 .domain("127.0.0.1:9")
                 .apiKey(API_KEY)
                 .header("X-Custom", "custom-1")
                 .requestTimeout(requestTimeout)
                 .streamIdleTimeout(streamIdleTimeout)
                 .build();
-        this.lease = Transports.lease(config);
+        this.lease = Transports.lease(found); // the real transport, chosen as the SDK chooses it
         this.transport = new CountingTransport(lease.transport(), false);
-        this.endpoint = Endpoint.of("127.0.0.1:" + port + PREFIX, Map.of("X-Route", "route-1"));
+        this.handle = DirectHandle.of(
+                "sbx-1",
+                found.toBuilder().transport(transport).build(),
+                Map.of(SandboxHandle.EXECD_PORT, Endpoint.of("127.0.0.1:" + port + PREFIX, Map.of("X-Route", "route-1"))));
     }
 
     TestSandbox(int port) {
         this(port, Duration.ofSeconds(10), Duration.ofSeconds(10));
     }
 
-    @Override
-    public String id() {
-        return "sbx-1";
+    /**
+     * The handle capabilities take.
+     *
+     * @return the handle
+     */
+    SandboxHandle handle() {
+        return handle;
     }
 
-    @Override
-    public ConnectionConfig connectionConfig() {
-        return config;
+    String id() {
+        return handle.id();
     }
 
-    @Override
-    public Transport transport() {
-        return transport;
+    ConnectionConfig connectionConfig() {
+        return handle.connectionConfig();
     }
 
     int cancelledBodies() {
@@ -55,15 +62,8 @@ final class TestSandbox implements SandboxHandle, AutoCloseable {
     }
 
     @Override
-    public Endpoint endpoint(int port) {
-        if (port != EXECD_PORT) {
-            throw new IllegalArgumentException("only execd is served here, not port " + port);
-        }
-        return endpoint;
-    }
-
-    @Override
     public void close() {
+        handle.close();
         lease.close();
     }
 }

@@ -3,8 +3,10 @@ package io.opensandbox.files;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.opensandbox.api.ConnectionConfig;
 import io.opensandbox.api.Endpoint;
+import com.fasterxml.jackson.databind.JavaType;
 import io.opensandbox.api.InvalidArgumentException;
 import io.opensandbox.api.NotFoundException;
+import io.opensandbox.api.SandboxClosedException;
 import io.opensandbox.api.SandboxError;
 import io.opensandbox.api.SandboxException;
 import io.opensandbox.api.SandboxHandle;
@@ -15,12 +17,11 @@ import io.opensandbox.api.internal.ErrorMapper;
 import io.opensandbox.api.internal.Futures;
 import io.opensandbox.api.internal.Json;
 import io.opensandbox.api.internal.Urls;
+import io.opensandbox.api.internal.stream.BodyReader;
 import io.opensandbox.api.spi.RequestBody;
 import io.opensandbox.api.spi.TransportResponse;
-import io.opensandbox.files.internal.BodyBuffers;
 import io.opensandbox.files.internal.DownloadStream;
 import io.opensandbox.files.internal.FileErrors;
-import io.opensandbox.files.internal.IoThreads;
 import io.opensandbox.files.internal.Multipart;
 import io.opensandbox.files.internal.PartsInputStream;
 import io.opensandbox.files.internal.RemotePaths;
@@ -50,8 +51,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -129,15 +134,17 @@ public final class SandboxFiles {
             synchronized (this) {
                 result = client;
                 if (result == null) {
-                    ConnectionConfig config = handle.connectionConfig();
-                    Endpoint endpoint = handle.endpoint(SandboxHandle.EXECD_PORT);
-                    result = new ApiClient(
-                            handle.transport(), config, endpoint.baseUrl(config.protocol()), endpoint.headers());
+                    result = ApiClient.forPort(handle, SandboxHandle.EXECD_PORT);
                     client = result;
                 }
             }
         }
         return result;
+    }
+
+    /** Starts a transfer on the handle's lease: the lease's timer bounds it, and closing the lease aborts it. */
+    private Transfer transfer(String what, Optional<Duration> timeout) {
+        return new Transfer(what, timeout.orElse(null), client().lease());
     }
 
     // ------------------------------------------------------------------------------------------------ writing
@@ -218,7 +225,8 @@ public final class SandboxFiles {
             closeQuietly(new PartsInputStream(body.segments(), done -> {}));
             throw e;
         }
-        Transfer transfer = new Transfer(what, options.timeout().orElse(null));
+        Transfer transfer = new Transfer(what, options.timeout().orElse(null), api.lease());
+        Executor blocking = api.lease().workers().blocking();
         long[] sent = new long[1];
         Duration idle = api.config().streamIdleTimeout();
         PartsInputStream parts = new PartsInputStream(
@@ -234,7 +242,7 @@ public final class SandboxFiles {
                             "execd did not answer within " + answer.toSeconds() + " s after the whole body was"
                                     + " sent (the stream idle timeout plus 1 s per 50 MiB it must copy)");
                 });
-        UploadPublisher publisher = new UploadPublisher(parts, CHUNK, IoThreads.WORKERS);
+        UploadPublisher publisher = new UploadPublisher(parts, CHUNK, blocking);
         CompletableFuture<ApiClient.Response> exchange;
         ApiClient.Call call;
         try {
@@ -254,7 +262,11 @@ public final class SandboxFiles {
         transfer.onAbort(() -> exchange.cancel(true));
         CompletableFuture<Void> result = exchange.handle((response, failure) -> {
             transfer.finish();
-            IoThreads.WORKERS.execute(() -> closeQuietly(parts));
+            closeLater(blocking, parts);
+            SandboxClosedException closedBy = transfer.closed();
+            if (closedBy != null) {
+                throw closedBy;
+            }
             if (transfer.timedOut()) {
                 throw transfer.timeoutException(failure == null ? null : ErrorMapper.unwrap(failure));
             }
@@ -482,7 +494,7 @@ public final class SandboxFiles {
         RemotePaths.check(path, "path");
         Path local = checkTarget(target);
         Transfer transfer =
-                new Transfer("download of " + path, options.timeout().orElse(null));
+                transfer("download of " + path, options.timeout());
         return downloadToPath(path, local, options, transfer);
     }
 
@@ -513,7 +525,7 @@ public final class SandboxFiles {
                 path,
                 out,
                 options,
-                new Transfer("download of " + path, options.timeout().orElse(null)));
+                transfer("download of " + path, options.timeout()));
     }
 
     /**
@@ -530,50 +542,71 @@ public final class SandboxFiles {
         Objects.requireNonNull(options, "options");
         RemotePaths.check(path, "path");
         Transfer transfer =
-                new Transfer("download of " + path, options.timeout().orElse(null));
-        return runAsync(transfer, () -> downloadToStream(path, out, options, transfer));
+                transfer("download of " + path, options.timeout());
+        return downloadAsync(path, options, transfer, stream -> {
+            try (stream) {
+                return writeAll(stream, path, out);
+            }
+        });
     }
 
-    private static CompletableFuture<Long> runAsync(Transfer transfer, Supplier<Long> work) {
+    /**
+     * Runs an asynchronous download: opened without holding a thread, then copied on the lease's bounded blocking
+     * pool, so a thread is taken only while the download holds a connection (never one per waiting transfer).
+     */
+    private CompletableFuture<Long> downloadAsync(
+            String path, ReadOptions options, Transfer transfer, Function<DownloadStream, Long> copy) {
         CompletableFuture<Long> result = new CompletableFuture<>();
         CompletableFuture<?> unused = result.whenComplete((ignored, failure) -> {
             if (result.isCancelled()) {
                 transfer.abort();
             }
         });
-        try {
-            IoThreads.WORKERS.execute(() -> {
-                try {
-                    result.complete(work.get());
-                } catch (Throwable failure) {
-                    result.completeExceptionally(failure);
-                }
-            });
-        } catch (RuntimeException e) {
-            transfer.finish();
-            throw e;
-        }
+        Executor blocking = client().lease().workers().blocking();
+        CompletableFuture<?> unusedOpen = openAsync(path, options, transfer).whenComplete((stream, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(ErrorMapper.unwrap(failure));
+                return;
+            }
+            try {
+                blocking.execute(() -> {
+                    try {
+                        result.complete(copy.apply(stream));
+                    } catch (Throwable e) {
+                        result.completeExceptionally(e);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                stream.close();
+                result.completeExceptionally(new SandboxClosedException(
+                        "download of " + path + " was ended because its sandbox or handle was closed", e));
+            }
+        });
         return result;
     }
 
     private long downloadToStream(String path, OutputStream out, ReadOptions options, Transfer transfer) {
         try (DownloadStream stream = open(path, options, transfer)) {
-            long count = 0;
-            while (true) {
-                ByteBuffer buffer;
-                try {
-                    buffer = stream.nextBuffer();
-                } catch (IOException e) {
-                    throw readFailure(path, e);
-                }
-                if (buffer == null) {
-                    return count;
-                }
-                try {
-                    count += stream.writeTo(buffer, out);
-                } catch (IOException e) {
-                    throw localFailure("writing to the output stream", e);
-                }
+            return writeAll(stream, path, out);
+        }
+    }
+
+    private static long writeAll(DownloadStream stream, String path, OutputStream out) {
+        long count = 0;
+        while (true) {
+            ByteBuffer buffer;
+            try {
+                buffer = stream.nextBuffer();
+            } catch (IOException e) {
+                throw readFailure(path, e);
+            }
+            if (buffer == null) {
+                return count;
+            }
+            try {
+                count += stream.writeTo(buffer, out);
+            } catch (IOException e) {
+                throw localFailure("writing to the output stream", e);
             }
         }
     }
@@ -592,8 +625,12 @@ public final class SandboxFiles {
         RemotePaths.check(path, "path");
         Path local = checkTarget(target);
         Transfer transfer =
-                new Transfer("download of " + path, options.timeout().orElse(null));
-        return runAsync(transfer, () -> downloadToPath(path, local, options, transfer));
+                transfer("download of " + path, options.timeout());
+        return downloadAsync(path, options, transfer, stream -> {
+            try (stream) {
+                return writeToPath(stream, path, local);
+            }
+        });
     }
 
     private static Path checkTarget(Path target) {
@@ -610,30 +647,56 @@ public final class SandboxFiles {
     }
 
     private long downloadToPath(String path, Path target, ReadOptions options, Transfer transfer) {
+        Path temp = tempFor(target, transfer);
+        try (DownloadStream stream = open(path, options, transfer)) {
+            return copyAndMove(stream, path, temp, target);
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    /** Writes an opened download to a temporary file beside the target, then moves it over the target. */
+    private static long writeToPath(DownloadStream stream, String path, Path target) {
         Path parent = Objects.requireNonNull(target.getParent());
         Path temp;
         try {
             temp = Files.createTempFile(parent, "." + target.getFileName() + ".", ".part");
         } catch (IOException e) {
+            throw localFailure("creating a temporary file in " + parent, e);
+        }
+        try {
+            return copyAndMove(stream, path, temp, target);
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    private static Path tempFor(Path target, Transfer transfer) {
+        Path parent = Objects.requireNonNull(target.getParent());
+        try {
+            return Files.createTempFile(parent, "." + target.getFileName() + ".", ".part");
+        } catch (IOException e) {
             transfer.finish();
             throw localFailure("creating a temporary file in " + parent, e);
         }
-        boolean moved = false;
-        try (DownloadStream stream = open(path, options, transfer)) {
+    }
+
+    private static long copyAndMove(DownloadStream stream, String path, Path temp, Path target) {
+        try {
             long count = copy(stream, path, temp);
             move(temp, target);
-            moved = true;
             return count;
         } catch (IOException e) {
             throw localFailure("writing " + target, e);
-        } finally {
-            if (!moved) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // best effort: a leftover .part file is visible and harmless
-                }
-            }
+        }
+    }
+
+    /** Removes a temporary file left by a failed download (after a move, there is none). */
+    private static void deleteQuietly(Path temp) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+            // best effort: a leftover .part file is visible and harmless
         }
     }
 
@@ -676,11 +739,14 @@ public final class SandboxFiles {
         return open(
                 path,
                 options,
-                new Transfer("download of " + path, options.timeout().orElse(null)));
+                transfer("download of " + path, options.timeout()));
     }
 
-    private DownloadStream open(String path, ReadOptions options, Transfer transfer) {
-        RemotePaths.check(path, "path");
+    /** A download request sent, its headers not yet read. */
+    private record Opening(ApiClient.Call call, @Nullable ByteRange range, CompletableFuture<TransportResponse> exchange) {}
+
+    /** Sends a download whose path the public method checked; aborting the transfer cancels it. */
+    private Opening start(String path, ReadOptions options, Transfer transfer) {
         ApiClient api;
         try {
             api = client();
@@ -698,18 +764,52 @@ public final class SandboxFiles {
             exchange.cancel(true);
             CompletableFuture<?> unused = exchange.thenAccept(TransportResponse::close);
         });
+        return new Opening(call, range, exchange);
+    }
+
+    /** Opens a download on the calling thread. */
+    private DownloadStream open(String path, ReadOptions options, Transfer transfer) {
+        Opening opening = start(path, options, transfer);
         TransportResponse response;
         try {
-            response = Futures.await(exchange, call.describe());
+            response = Futures.await(opening.exchange(), opening.call().describe());
         } catch (SandboxException e) {
-            transfer.finish();
-            if (transfer.timedOut()) {
-                throw transfer.timeoutException(e);
-            }
-            throw FileErrors.refine(e);
+            throw openFailure(e, transfer);
         }
+        return opened(path, opening.range(), response, options, transfer);
+    }
+
+    /** Opens a download without holding a thread while the headers are awaited. */
+    private CompletableFuture<DownloadStream> openAsync(String path, ReadOptions options, Transfer transfer) {
+        Opening opening = start(path, options, transfer);
+        return opening.exchange().handle((response, failure) -> {
+            if (failure != null) {
+                throw openFailure(ErrorMapper.fromFailure(failure, opening.call().describe()), transfer);
+            }
+            return opened(path, opening.range(), response, options, transfer);
+        });
+    }
+
+    private static SandboxException openFailure(SandboxException e, Transfer transfer) {
+        transfer.finish();
+        SandboxClosedException closedBy = transfer.closed();
+        if (closedBy != null) {
+            return closedBy;
+        }
+        if (transfer.timedOut()) {
+            return transfer.timeoutException(e);
+        }
+        return FileErrors.refine(e);
+    }
+
+    private static DownloadStream opened(
+            String path,
+            @Nullable ByteRange range,
+            TransportResponse response,
+            ReadOptions options,
+            Transfer transfer) {
         try {
-            return body(path, range, response, options, transfer, api.config().streamIdleTimeout());
+            return body(path, range, response, options, transfer);
         } catch (RuntimeException e) {
             response.close();
             transfer.finish();
@@ -722,8 +822,7 @@ public final class SandboxFiles {
             @Nullable ByteRange range,
             TransportResponse response,
             ReadOptions options,
-            Transfer transfer,
-            Duration idleTimeout) {
+            Transfer transfer) {
         int status = response.statusCode();
         long length = parseLength(response.header("Content-Length").orElse(null));
         long skip = 0;
@@ -773,7 +872,8 @@ public final class SandboxFiles {
                     response.header(ErrorMapper.REQUEST_ID).orElse(null),
                     null);
         }
-        BodyBuffers stream = BodyBuffers.subscribe(response.body(), idleTimeout);
+        BodyReader stream = BodyReader.bulk();
+        stream.subscribeTo(response);
         return new DownloadStream(
                 stream, response, transfer, "download of " + path, options.listener(), length, skip, limit);
     }
@@ -807,6 +907,9 @@ public final class SandboxFiles {
     }
 
     private static SandboxException readFailure(String path, IOException e) {
+        if (e.getCause() instanceof SandboxException owner) {
+            return owner; // the lease was closed
+        }
         if (e instanceof SocketTimeoutException) {
             return new SandboxTimeoutException(
                     "download of " + path + " stalled: " + e.getMessage()
@@ -821,6 +924,15 @@ public final class SandboxFiles {
 
     private static SandboxException localFailure(String what, IOException e) {
         return new SandboxException(new SandboxError("LOCAL_IO_ERROR", what + " failed: " + e.getMessage()), null, e);
+    }
+
+    /** Closes an upload's source off the I/O thread (closing may block), or here once the pool is shut. */
+    private static void closeLater(Executor blocking, InputStream stream) {
+        try {
+            blocking.execute(() -> closeQuietly(stream));
+        } catch (RejectedExecutionException e) {
+            closeQuietly(stream);
+        }
     }
 
     private static void closeQuietly(InputStream stream) {

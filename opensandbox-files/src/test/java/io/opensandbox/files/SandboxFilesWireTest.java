@@ -24,6 +24,7 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.opensandbox.api.ConnectionConfig;
+import io.opensandbox.api.DirectHandle;
 import io.opensandbox.api.Endpoint;
 import io.opensandbox.api.InvalidArgumentException;
 import io.opensandbox.api.NotFoundException;
@@ -107,7 +108,7 @@ class SandboxFilesWireTest {
                 .retryPolicy(RetryPolicy.disabled())
                 .build();
         Endpoint endpoint = Endpoint.of("127.0.0.1:" + server.port() + PREFIX, Map.of(TOKEN_HEADER, "execd-token"));
-        files = SandboxFiles.of(new TestHandle(config, transport, endpoint));
+        files = SandboxFiles.of(handle(config, endpoint));
     }
 
     private SandboxFiles filesWithRetries(AtomicInteger retries) {
@@ -121,7 +122,7 @@ class SandboxFilesWireTest {
                         .build())
                 .build();
         Endpoint endpoint = Endpoint.of("127.0.0.1:" + server.port() + PREFIX, Map.of());
-        return SandboxFiles.of(new TestHandle(config, transport, endpoint));
+        return SandboxFiles.of(handle(config, endpoint));
     }
 
     @Test
@@ -151,23 +152,10 @@ class SandboxFilesWireTest {
         assertThat(retries).hasValue(1);
     }
 
-    private record TestHandle(ConnectionConfig config, Transport transport, Endpoint endpoint)
-            implements SandboxHandle {
-        @Override
-        public String id() {
-            return "sbx-1";
-        }
-
-        @Override
-        public ConnectionConfig connectionConfig() {
-            return config;
-        }
-
-        @Override
-        public Endpoint endpoint(int port) {
-            assertThat(port).isEqualTo(SandboxHandle.EXECD_PORT);
-            return endpoint;
-        }
+    /** A handle over the test's transport: the config names it, so the SDK leases it without ever closing it. */
+    private static SandboxHandle handle(ConnectionConfig config, Endpoint endpoint) {
+        return DirectHandle.of(
+                "sbx-1", config.toBuilder().transport(transport).build(), Map.of(SandboxHandle.EXECD_PORT, endpoint));
     }
 
     private static LoggedRequest onlyRequest() {
@@ -594,7 +582,7 @@ class SandboxFilesWireTest {
                 .retryPolicy(RetryPolicy.disabled())
                 .build();
         Endpoint endpoint = Endpoint.of("127.0.0.1:" + server.port() + PREFIX, Map.of());
-        return SandboxFiles.of(new TestHandle(config, transport, endpoint));
+        return SandboxFiles.of(handle(config, endpoint));
     }
 
     // ------------------------------------------------------------------------------------------------ metadata

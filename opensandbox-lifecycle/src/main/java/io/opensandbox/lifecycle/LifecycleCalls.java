@@ -6,11 +6,11 @@ import io.opensandbox.api.InvalidArgumentException;
 import io.opensandbox.api.SandboxError;
 import io.opensandbox.api.SandboxException;
 import io.opensandbox.api.internal.ApiClient;
+import io.opensandbox.api.internal.Transports;
 import io.opensandbox.api.internal.Futures;
 import io.opensandbox.api.internal.Json;
 import io.opensandbox.api.internal.Urls;
 import io.opensandbox.api.spi.RequestBody;
-import io.opensandbox.api.spi.Transport;
 import io.opensandbox.lifecycle.internal.Wire;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -33,11 +33,11 @@ final class LifecycleCalls {
     private final ApiClient client;
     private final ConnectionConfig config;
 
-    LifecycleCalls(Transport transport, ConnectionConfig config) {
+    LifecycleCalls(Transports.Lease lease, ConnectionConfig config) {
         this.config = config;
         Map<String, String> auth = new LinkedHashMap<>();
         config.apiKey().ifPresent(key -> auth.put(ConnectionConfig.API_KEY_HEADER, key));
-        this.client = new ApiClient(transport, config, config.lifecycleBaseUrl(), auth);
+        this.client = new ApiClient(lease, config, config.lifecycleBaseUrl(), auth);
     }
 
     ConnectionConfig config() {

@@ -1,14 +1,16 @@
 package io.opensandbox.lifecycle;
 
 import io.opensandbox.api.RetryPolicy;
+import io.opensandbox.api.SandboxClosedException;
 import io.opensandbox.api.SandboxHandle;
 import io.opensandbox.api.SandboxReadyTimeoutException;
 import io.opensandbox.api.internal.ApiClient;
 import io.opensandbox.api.internal.ErrorMapper;
+import io.opensandbox.api.internal.Transports;
+import io.opensandbox.api.internal.stream.Workers;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
@@ -21,22 +23,34 @@ final class Readiness {
     /** The time the wait runs on; tests drive a fake one. */
     interface Timing {
         /** The real clock: {@link System#nanoTime()}, delays on the JDK's timer, checks on the common pool. */
-        Timing SYSTEM = new Timing() {
-            @Override
-            public long nanoTime() {
-                return System.nanoTime();
-            }
+        /**
+         * The real clock, with the waits on the lease's timer and custom checks on its blocking pool.
+         *
+         * @param lease the sandbox's lease
+         * @return the timing
+         */
+        static Timing of(Transports.Lease lease) {
+            Workers workers = lease.workers();
+            return new Timing() {
+                @Override
+                public long nanoTime() {
+                    return System.nanoTime();
+                }
 
-            @Override
-            public Executor after(long nanos) {
-                return CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS);
-            }
+                @Override
+                public Executor after(long nanos) {
+                    return task -> {
+                        // the task completes the readiness future itself; the schedule's handle is not needed
+                        var unused = workers.timer().schedule(task, nanos, TimeUnit.NANOSECONDS);
+                    };
+                }
 
-            @Override
-            public Executor checks() {
-                return ForkJoinPool.commonPool();
-            }
-        };
+                @Override
+                public Executor checks() {
+                    return workers.blocking();
+                }
+            };
+        }
 
         /** A monotonic clock, in nanoseconds. */
         long nanoTime();
@@ -70,7 +84,19 @@ final class Readiness {
 
     static CompletableFuture<Void> await(
             Sandbox sandbox, Duration timeout, Duration interval, @Nullable HealthCheck check) {
-        return await(Timing.SYSTEM, sandbox, timeout, interval, check);
+        // The wait belongs to the sandbox: closing it ends the wait at once. It is registered before the first
+        // health check is sent, so that a close racing with that check still ends it with the closed exception.
+        CompletableFuture<Void> result =
+                sandbox.lease().own("wait for sandbox " + sandbox.id(), new CompletableFuture<>());
+        CompletableFuture<Void> unused = await(Timing.of(sandbox.lease()), sandbox, timeout, interval, check)
+                .whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        result.completeExceptionally(failure);
+                    } else {
+                        result.complete(null);
+                    }
+                });
+        return result;
     }
 
     static CompletableFuture<Void> await(
@@ -79,6 +105,10 @@ final class Readiness {
     }
 
     private CompletableFuture<Void> attempt() {
+        if (sandbox.lease().isClosed()) {
+            return CompletableFuture.failedFuture(new SandboxClosedException(
+                    "waiting for sandbox " + sandbox.id() + " was ended because the sandbox was closed", null));
+        }
         attempts++;
         return probe().handle((ready, failure) -> {
                     if (failure != null) {

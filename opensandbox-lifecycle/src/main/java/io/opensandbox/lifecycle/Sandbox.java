@@ -9,6 +9,7 @@ import io.opensandbox.api.SandboxError;
 import io.opensandbox.api.SandboxException;
 import io.opensandbox.api.SandboxHandle;
 import io.opensandbox.api.internal.ApiClient;
+import io.opensandbox.api.internal.Handles;
 import io.opensandbox.api.internal.ErrorMapper;
 import io.opensandbox.api.internal.Futures;
 import io.opensandbox.api.internal.Observed;
@@ -71,8 +72,9 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
         this.id = id;
         this.config = config;
         this.lease = lease;
-        this.calls = new LifecycleCalls(lease.transport(), config);
+        this.calls = new LifecycleCalls(lease, config);
         this.options = options;
+        Handles.bind(this, lease);
     }
 
     /**
@@ -126,10 +128,18 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
         return config;
     }
 
-    @Override
+    /**
+     * The transport this sandbox's calls go through, shared with every sandbox and manager of the same config.
+     *
+     * @return the transport
+     */
     public Transport transport() {
         ensureOpen();
         return lease.transport();
+    }
+
+    Transports.Lease lease() {
+        return lease;
     }
 
     /**
@@ -159,7 +169,7 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
         ApiClient client = execd;
         if (client == null) {
             Endpoint endpoint = endpoint(EXECD_PORT);
-            client = new ApiClient(lease.transport(), config, endpoint.baseUrl(config.protocol()), endpoint.headers());
+            client = new ApiClient(lease, config, endpoint.baseUrl(config.protocol()), endpoint.headers());
             execd = client;
         }
         return client;
@@ -905,7 +915,7 @@ public final class Sandbox implements SandboxHandle, AutoCloseable {
                     volumes);
             Options chosenOptions = options.copy();
             Transports.Lease lease = Transports.lease(chosen);
-            LifecycleCalls calls = new LifecycleCalls(lease.transport(), chosen);
+            LifecycleCalls calls = new LifecycleCalls(lease, chosen);
             CompletableFuture<Sandbox> result = new CompletableFuture<>();
             CompletableFuture<?> unused = calls.createAsync(request)
                     .thenCompose(info -> {

@@ -33,7 +33,7 @@ public final class SandboxManager implements AutoCloseable {
 
     private SandboxManager(ConnectionConfig config) {
         this.lease = Transports.lease(config);
-        this.calls = new LifecycleCalls(lease.transport(), config);
+        this.calls = new LifecycleCalls(lease, config);
     }
 
     /**

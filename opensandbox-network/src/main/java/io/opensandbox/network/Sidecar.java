@@ -1,7 +1,5 @@
 package io.opensandbox.network;
 
-import io.opensandbox.api.ConnectionConfig;
-import io.opensandbox.api.Endpoint;
 import io.opensandbox.api.SandboxException;
 import io.opensandbox.api.SandboxHandle;
 import io.opensandbox.api.internal.ApiClient;
@@ -22,9 +20,7 @@ final class Sidecar {
 
     /** A client for the current endpoint; the handle caches the endpoint, so this is cheap. */
     ApiClient client() {
-        ConnectionConfig config = handle.connectionConfig();
-        Endpoint endpoint = handle.endpoint(SandboxHandle.EGRESS_PORT);
-        return new ApiClient(handle.transport(), config, endpoint.baseUrl(config.protocol()), endpoint.headers());
+        return ApiClient.forPort(handle, SandboxHandle.EGRESS_PORT);
     }
 
     /**

@@ -8,7 +8,6 @@ import io.opensandbox.api.Endpoint;
 import io.opensandbox.api.NotFoundException;
 import io.opensandbox.api.SandboxError;
 import io.opensandbox.api.SandboxHandle;
-import io.opensandbox.api.spi.Transport;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -28,11 +27,6 @@ class EndpointResolutionTest {
         @Override
         public ConnectionConfig connectionConfig() {
             return ConnectionConfig.builder().domain("127.0.0.1:1").build();
-        }
-
-        @Override
-        public Transport transport() {
-            throw new AssertionError("no request may be sent");
         }
 
         @Override

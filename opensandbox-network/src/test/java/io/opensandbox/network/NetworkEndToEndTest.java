@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.opensandbox.api.AuthenticationException;
 import io.opensandbox.api.ConflictException;
 import io.opensandbox.api.ConnectionConfig;
+import io.opensandbox.api.DirectHandle;
 import io.opensandbox.api.EgressAction;
 import io.opensandbox.api.EgressRule;
 import io.opensandbox.api.Endpoint;
@@ -14,7 +15,6 @@ import io.opensandbox.api.NotFoundException;
 import io.opensandbox.api.SandboxApiException;
 import io.opensandbox.api.SandboxException;
 import io.opensandbox.api.SandboxHandle;
-import io.opensandbox.api.spi.Transport;
 import io.opensandbox.lifecycle.Sandbox;
 import io.opensandbox.testkit.LocalSandboxExtension;
 import io.opensandbox.testkit.LocalSandboxServer;
@@ -471,7 +471,7 @@ class NetworkEndToEndTest {
                     .isEqualTo(200);
 
             // Through the SDK with an endpoint that lost its headers: a clear authentication failure.
-            SandboxHandle headerless = new Headerless(sandbox);
+            SandboxHandle headerless = headerless(sandbox);
             Throwable refused = catchThrowable(() -> Egress.of(headerless).getEgressPolicy());
             assertThat(refused).isInstanceOf(AuthenticationException.class);
             assertThat(((SandboxApiException) refused).statusCode()).isEqualTo(401);
@@ -504,7 +504,7 @@ class NetworkEndToEndTest {
                     Map.of("OPENSANDBOX-EGRESS-AUTH", endpoint.headers().get("OPENSANDBOX-EGRESS-AUTH"));
             assertThat(raw(endpoint, "/policy", egressOnly).statusCode()).isEqualTo(401);
             Throwable refused =
-                    catchThrowable(() -> Egress.of(new Headerless(sandbox)).getEgressPolicy());
+                    catchThrowable(() -> Egress.of(headerless(sandbox)).getEgressPolicy());
             assertThat(refused).isInstanceOf(AuthenticationException.class);
             assertThat(refused.getMessage()).contains("OPENSANDBOX-EGRESS-AUTH", "OpenSandbox-Secure-Access");
 
@@ -540,26 +540,13 @@ class NetworkEndToEndTest {
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** A sandbox whose egress endpoint comes without the headers the lifecycle server returned. */
-    private record Headerless(Sandbox sandbox) implements SandboxHandle {
-        @Override
-        public String id() {
-            return sandbox.id();
-        }
-
-        @Override
-        public ConnectionConfig connectionConfig() {
-            return sandbox.connectionConfig();
-        }
-
-        @Override
-        public Transport transport() {
-            return sandbox.transport();
-        }
-
-        @Override
-        public Endpoint endpoint(int port) {
-            return Endpoint.of(sandbox.endpoint(port).address(), Map.of());
-        }
+    /** A handle to a sandbox whose egress endpoint comes without the headers the lifecycle server returned. */
+    private static SandboxHandle headerless(Sandbox sandbox) {
+        return DirectHandle.of(
+                sandbox.id(),
+                sandbox.connectionConfig(),
+                Map.of(
+                        SandboxHandle.EGRESS_PORT,
+                        Endpoint.of(sandbox.endpoint(SandboxHandle.EGRESS_PORT).address(), Map.of())));
     }
 }

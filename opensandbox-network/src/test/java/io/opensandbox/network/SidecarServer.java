@@ -4,11 +4,10 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.opensandbox.api.ConnectionConfig;
+import io.opensandbox.api.DirectHandle;
 import io.opensandbox.api.Endpoint;
 import io.opensandbox.api.RetryPolicy;
 import io.opensandbox.api.SandboxHandle;
-import io.opensandbox.api.internal.Transports;
-import io.opensandbox.api.spi.Transport;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -28,8 +27,7 @@ final class SidecarServer implements BeforeAllCallback, AfterAllCallback, Before
 
     private final boolean debug;
     private WireMockServer server;
-    private Transports.Lease lease;
-    private Handle handle;
+    private DirectHandle handle;
 
     SidecarServer() {
         this(false);
@@ -50,11 +48,12 @@ final class SidecarServer implements BeforeAllCallback, AfterAllCallback, Before
                 // error-shape tests assert single requests; retries have their own tests in the lifecycle module
                 .retryPolicy(RetryPolicy.disabled())
                 .build();
-        lease = Transports.lease(config);
-        handle = new Handle(
+        handle = DirectHandle.of(
+                "sbx-test",
                 config,
-                lease.transport(),
-                Endpoint.of("127.0.0.1:" + server.port() + PREFIX, Map.of(AUTH_HEADER, AUTH_TOKEN)));
+                Map.of(
+                        SandboxHandle.EGRESS_PORT,
+                        Endpoint.of("127.0.0.1:" + server.port() + PREFIX, Map.of(AUTH_HEADER, AUTH_TOKEN))));
     }
 
     @Override
@@ -64,7 +63,7 @@ final class SidecarServer implements BeforeAllCallback, AfterAllCallback, Before
 
     @Override
     public void afterAll(ExtensionContext context) {
-        lease.close();
+        handle.close();
         server.stop();
     }
 
@@ -74,21 +73,5 @@ final class SidecarServer implements BeforeAllCallback, AfterAllCallback, Before
 
     SandboxHandle handle() {
         return handle;
-    }
-
-    /** A handle with a fixed endpoint for every port. */
-    record Handle(ConnectionConfig connectionConfig, Transport transport, Endpoint fixed) implements SandboxHandle {
-        @Override
-        public String id() {
-            return "sbx-test";
-        }
-
-        @Override
-        public Endpoint endpoint(int port) {
-            if (port != EGRESS_PORT) {
-                throw new AssertionError("the network module asked for port " + port);
-            }
-            return fixed;
-        }
     }
 }

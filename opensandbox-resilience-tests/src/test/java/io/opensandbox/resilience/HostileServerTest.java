@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.opensandbox.api.AuthenticationException;
 import io.opensandbox.api.ConnectionConfig;
+import io.opensandbox.api.DirectHandle;
 import io.opensandbox.api.Endpoint;
 import io.opensandbox.api.RateLimitedException;
 import io.opensandbox.api.RetryPolicy;
@@ -59,27 +60,8 @@ class HostileServerTest {
 
     /** A sandbox handle whose execd is the raw server. */
     private static SandboxHandle execdAt(RawServer server, ConnectionConfig config, Transports.Lease lease) {
-        return new SandboxHandle() {
-            @Override
-            public String id() {
-                return "hostile";
-            }
-
-            @Override
-            public ConnectionConfig connectionConfig() {
-                return config;
-            }
-
-            @Override
-            public Transport transport() {
-                return lease.transport();
-            }
-
-            @Override
-            public Endpoint endpoint(int port) {
-                return Endpoint.of(server.address(), Map.of());
-            }
-        };
+        // the lease keeps the config's transport open for the test; the handle takes its own share of it
+        return DirectHandle.of("hostile", config, Endpoint.of(server.address(), Map.of()));
     }
 
     // ------------------------------------------------------------------------------------ item 2: Retry-After

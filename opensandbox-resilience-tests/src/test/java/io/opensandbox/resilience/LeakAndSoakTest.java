@@ -85,7 +85,7 @@ class LeakAndSoakTest {
                 shared);
         assertThat(left).isEmpty();
         assertThat(connections).isZero();
-        // what remains are the JVM-wide shared pools, small and bounded
+        // no JVM-wide shared pool is left: every SDK thread belonged to a lease
         assertThat(shared)
                 .allMatch(name -> SdkResources.SHARED_POOL_PREFIXES.stream().anyMatch(name::startsWith));
         assertThat(shared).hasSizeLessThanOrEqualTo(8);

@@ -2,8 +2,11 @@ package io.opensandbox.api.internal;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.opensandbox.api.ConnectionConfig;
+import io.opensandbox.api.Endpoint;
 import io.opensandbox.api.RetryPolicy;
+import io.opensandbox.api.SandboxClosedException;
 import io.opensandbox.api.SandboxException;
+import io.opensandbox.api.SandboxHandle;
 import io.opensandbox.api.SandboxTimeoutException;
 import io.opensandbox.api.spi.RequestBody;
 import io.opensandbox.api.spi.Transport;
@@ -16,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -30,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class ApiClient {
     private static final Logger LOG = LoggerFactory.getLogger(ApiClient.class);
 
+    private final Transports.Lease lease;
     private final Transport transport;
     private final ConnectionConfig config;
     private final String baseUrl;
@@ -38,14 +44,16 @@ public final class ApiClient {
     /**
      * Creates a client.
      *
-     * @param transport the transport
+     * @param lease the lease the calls go through and belong to (closing it ends them)
      * @param config the config (timeouts, custom headers, debug)
      * @param baseUrl the base URL without trailing slash; paths are appended to it
      * @param serverHeaders headers only this server gets (the API key, or an endpoint's headers); they win over
      *     the config's custom headers of the same name
      */
-    public ApiClient(Transport transport, ConnectionConfig config, String baseUrl, Map<String, String> serverHeaders) {
-        this.transport = transport;
+    public ApiClient(
+            Transports.Lease lease, ConnectionConfig config, String baseUrl, Map<String, String> serverHeaders) {
+        this.lease = lease;
+        this.transport = lease.transport();
         this.config = config;
         this.baseUrl = baseUrl;
         Map<String, String> merged = new LinkedHashMap<>(config.headers());
@@ -66,12 +74,28 @@ public final class ApiClient {
     }
 
     /**
-     * The base URL.
+     * A client for one port of a sandbox: the handle's lease, config and endpoint (resolved now).
      *
-     * @return the base URL
+     * @param handle the handle
+     * @param port the port
+     * @return the client
+     * @throws SandboxException if the handle was not made by the SDK or the endpoint cannot be resolved
      */
-    public String baseUrl() {
-        return baseUrl;
+    public static ApiClient forPort(SandboxHandle handle, int port) {
+        Endpoint endpoint = handle.endpoint(port); // a resolution failure passes through unchanged
+        Transports.Lease lease = Handles.lease(handle);
+        ConnectionConfig config = handle.connectionConfig();
+        return new ApiClient(lease, config, endpoint.baseUrl(config.protocol()), endpoint.headers());
+    }
+
+    /**
+     * The lease the calls go through: its workers run what must not run on an I/O thread, and closing it ends
+     * every call.
+     *
+     * @return the lease
+     */
+    public Transports.Lease lease() {
+        return lease;
     }
 
     /**
@@ -298,20 +322,32 @@ public final class ApiClient {
         }
 
         private <T> CompletableFuture<T> withRetries(Supplier<CompletableFuture<T>> once) {
-            CompletableFuture<T> result = new CompletableFuture<>();
+            CompletableFuture<T> result = lease.own(describe(), new CompletableFuture<>());
             Duration callTimeout = config.callTimeout().orElse(null);
             long deadline = callTimeout == null ? Long.MAX_VALUE : System.nanoTime() + callTimeout.toNanos();
             if (callTimeout != null) {
                 int[] attempts = attemptsMade;
-                CompletableFuture.delayedExecutor(callTimeout.toNanos(), TimeUnit.NANOSECONDS)
-                        .execute(() -> result.completeExceptionally(new SandboxTimeoutException(
-                                        describe() + " did not finish within its call timeout of "
-                                                + callTimeout.toMillis() + " ms",
-                                        null)
-                                .withAttempts(Math.max(1, attempts[0]))));
+                later(result, callTimeout.toNanos(), () -> result.completeExceptionally(new SandboxTimeoutException(
+                                describe() + " did not finish within its call timeout of " + callTimeout.toMillis()
+                                        + " ms",
+                                null)
+                        .withAttempts(Math.max(1, attempts[0]))));
             }
             attempt(once, 1, result, deadline);
             return result;
+        }
+
+        /** Runs an action on the lease's timer, cancelled when the call completes first. */
+        private void later(CompletableFuture<?> result, long nanos, Runnable action) {
+            ScheduledFuture<?> task;
+            try {
+                task = lease.workers().timer().schedule(action, nanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                result.completeExceptionally(new SandboxClosedException(
+                        describe() + " was ended because its sandbox, manager or handle was closed", e));
+                return;
+            }
+            CompletableFuture<?> unused = result.whenComplete((value, failure) -> task.cancel(false));
         }
 
         private <T> void attempt(
@@ -361,12 +397,11 @@ public final class ApiClient {
                         error.error().code(),
                         delay.toMillis());
                 policy.listener().ifPresent(listener -> listener.onRetry(describe(), attempt, delay, error));
-                CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS)
-                        .execute(() -> {
-                            if (!result.isDone()) {
-                                attempt(once, attempt + 1, result, deadline);
-                            }
-                        });
+                later(result, delay.toNanos(), () -> {
+                    if (!result.isDone()) {
+                        attempt(once, attempt + 1, result, deadline);
+                    }
+                });
             });
         }
 
@@ -448,17 +483,6 @@ public final class ApiClient {
          */
         public <T> T as(TypeReference<T> type) {
             return Json.read(Futures.await(send(), describe()).body(), type);
-        }
-
-        /**
-         * Sends asynchronously and reads the body as JSON.
-         *
-         * @param <T> the type
-         * @param type the type
-         * @return the value
-         */
-        public <T> CompletableFuture<T> asAsync(Class<T> type) {
-            return send().thenApply(response -> Json.read(response.body(), type));
         }
 
         /**

@@ -11,10 +11,16 @@ import io.opensandbox.api.spi.TransportOptions;
 import io.opensandbox.api.spi.TransportProvider;
 import io.opensandbox.api.spi.TransportRequest;
 import io.opensandbox.api.spi.TransportResponse;
+import io.opensandbox.api.SandboxClosedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class TransportsTest {
@@ -161,5 +167,44 @@ class TransportsTest {
         lease.close();
 
         assertThat(mine.closes).hasValue(0);
+    }
+
+    @Test
+    void userAgent_carriesTheVersionTheBuildGaveTheModule() throws Exception {
+        String pom = Files.readString(Path.of("pom.xml"));
+        Matcher parent = Pattern.compile("<parent>.*?<version>([^<]+)</version>", Pattern.DOTALL).matcher(pom);
+        assertThat(parent.find()).isTrue();
+
+        assertThat(Transports.USER_AGENT).isEqualTo("OpenSandbox-Java-SDK/" + parent.group(1));
+    }
+
+    @Test
+    void close_endsEveryCallTheLeaseOwnsWithATypedClosedException() {
+        FakeTransport mine = new FakeTransport();
+        ConnectionConfig config =
+                ConnectionConfig.builder().domain("h:1").transport(mine).build();
+        Transports.Lease lease = Transports.lease(config);
+        Transports.Lease other = Transports.lease(config);
+        CompletableFuture<String> waiting = lease.own("GET /x", new CompletableFuture<>());
+        CompletableFuture<String> done = lease.own("GET /y", CompletableFuture.completedFuture("ok"));
+        CompletableFuture<String> others = other.own("GET /z", new CompletableFuture<>());
+        AtomicReference<SandboxClosedException> aborted = new AtomicReference<>();
+        lease.onClose("a stream", aborted::set);
+
+        lease.close();
+
+        assertThat(waiting).isCompletedExceptionally();
+        assertThatThrownBy(waiting::join)
+                .hasCauseInstanceOf(SandboxClosedException.class)
+                .hasMessageContaining("GET /x");
+        assertThat(done).isCompletedWithValue("ok");
+        assertThat(aborted.get()).isNotNull();
+        assertThat(aborted.get().error().code()).isEqualTo(SandboxError.CLOSED);
+        assertThat(others).as("another lease's call").isNotDone();
+        AtomicReference<SandboxClosedException> late = new AtomicReference<>();
+        lease.onClose("a late call", late::set);
+        assertThat(late.get()).as("registered after close: ended at once").isNotNull();
+        other.close();
+        assertThat(others).isCompletedExceptionally();
     }
 }

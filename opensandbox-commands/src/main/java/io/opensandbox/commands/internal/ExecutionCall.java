@@ -4,7 +4,12 @@ import io.opensandbox.api.SandboxError;
 import io.opensandbox.api.SandboxException;
 import io.opensandbox.api.SandboxTimeoutException;
 import io.opensandbox.api.StreamBrokenException;
+import io.opensandbox.api.internal.Durations;
 import io.opensandbox.api.internal.ErrorMapper;
+import io.opensandbox.api.internal.stream.BodyReader;
+import io.opensandbox.api.internal.stream.EventDecoder;
+import io.opensandbox.api.internal.stream.WireEvent;
+import io.opensandbox.api.spi.TransportResponse;
 import io.opensandbox.commands.Execution;
 import io.opensandbox.commands.ExecutionComplete;
 import io.opensandbox.commands.ExecutionError;
@@ -29,10 +34,7 @@ import org.jspecify.annotations.Nullable;
  * {@link #result()} on the terminal event ({@code execution_complete} or {@code error}), cancelling the body right
  * away instead of waiting for the server to close the connection.
  */
-public final class ExecutionCall extends BodyPump implements EventDecoder.Sink {
-    /** The most buffers requested ahead of the consumer. */
-    public static final int WINDOW = 4;
-
+public final class ExecutionCall implements BodyReader.Consumer, EventDecoder.Sink {
     /** The longest event line accepted. */
     public static final int MAX_LINE = 32 * 1024 * 1024;
 
@@ -43,6 +45,7 @@ public final class ExecutionCall extends BodyPump implements EventDecoder.Sink {
     private final Duration idleTimeout;
     private final boolean dispatchRaw;
     private final EventDecoder decoder;
+    private final BodyReader reader = BodyReader.events();
     private final Execution.Builder execution = Execution.builder();
     private final CompletableFuture<Execution> result = new CompletableFuture<>();
     private volatile @Nullable String id;
@@ -55,7 +58,6 @@ public final class ExecutionCall extends BodyPump implements EventDecoder.Sink {
     /**
      * Creates the call.
      *
-     * @param executor the handler executor, or {@code null} to drain on the caller's thread
      * @param handlers the handlers
      * @param skipAccumulation whether to keep output out of the execution
      * @param maxRetainedOutput the most output bytes the execution keeps (RunOptions.maxRetainedOutput)
@@ -64,14 +66,12 @@ public final class ExecutionCall extends BodyPump implements EventDecoder.Sink {
      * @param what a description for messages ({@code POST /command})
      */
     public ExecutionCall(
-            @Nullable Executor executor,
             ExecutionHandlers handlers,
             boolean skipAccumulation,
             long maxRetainedOutput,
             boolean background,
             Duration idleTimeout,
             String what) {
-        super(executor, WINDOW);
         this.handlers = handlers;
         this.skipAccumulation = skipAccumulation;
         execution.maxRetainedOutput(maxRetainedOutput);
@@ -111,19 +111,74 @@ public final class ExecutionCall extends BodyPump implements EventDecoder.Sink {
         return id;
     }
 
-    @Override
-    protected boolean consume(ByteBuffer buffer) {
-        try {
-            return decoder.feed(buffer, this);
-        } catch (IllegalStateException e) {
-            result.completeExceptionally(new SandboxException(
-                    new SandboxError(SandboxError.UNEXPECTED_RESPONSE, what + ": " + e.getMessage()), null, e));
-            return true;
-        }
+    /**
+     * Reads a response's body.
+     *
+     * @param response the open response
+     */
+    public void subscribeTo(TransportResponse response) {
+        reader.subscribeTo(response);
+    }
+
+    /**
+     * Decodes on the calling thread until the execution is over.
+     *
+     * @throws InterruptedException if the thread was interrupted; the caller should {@link #cancel()}
+     */
+    public void drainHere() throws InterruptedException {
+        reader.drainHere(this);
+    }
+
+    /**
+     * Decodes as tasks on an executor (one at a time, in order).
+     *
+     * @param executor the handler executor
+     */
+    public void drainOn(Executor executor) {
+        reader.drainOn(executor, this);
+    }
+
+    /**
+     * Ends the execution with a failure, from any thread (the request failed, or the lease was closed).
+     *
+     * @param failure the failure
+     */
+    public void fail(Throwable failure) {
+        reader.fail(failure);
+    }
+
+    /** Stops reading; the result is left as it is. Idempotent; from any thread. */
+    public void cancel() {
+        reader.cancel();
+    }
+
+    /**
+     * Whether the stream is over for this call.
+     *
+     * @return whether it is over
+     */
+    public boolean isFinished() {
+        return reader.isFinished();
     }
 
     @Override
-    protected void completed() {
+    public boolean onBuffer(ByteBuffer buffer) {
+        boolean complete;
+        try {
+            complete = decoder.feed(buffer, this);
+        } catch (IllegalStateException e) {
+            result.completeExceptionally(new SandboxException(
+                    new SandboxError(SandboxError.UNEXPECTED_RESPONSE, what + ": " + e.getMessage()), null, e));
+            complete = true;
+        }
+        if (complete) {
+            reader.cancel(); // the terminal event: stop reading now instead of waiting for the server to close
+            completed();
+        }
+        return complete;
+    }
+
+    private void completed() {
         RuntimeException failure = handlerFailure;
         if (failure != null) {
             result.completeExceptionally(failure);
@@ -133,7 +188,7 @@ public final class ExecutionCall extends BodyPump implements EventDecoder.Sink {
     }
 
     @Override
-    protected void ended(@Nullable Throwable failure) {
+    public void onEnd(@Nullable Throwable failure) {
         if (failure == null) {
             try {
                 if (decoder.finish(this)) {

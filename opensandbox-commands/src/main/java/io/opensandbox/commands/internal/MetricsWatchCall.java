@@ -5,7 +5,9 @@ import io.opensandbox.api.SandboxTimeoutException;
 import io.opensandbox.api.StreamBrokenException;
 import io.opensandbox.api.internal.ErrorMapper;
 import io.opensandbox.api.internal.Json;
-import io.opensandbox.api.internal.LineSplitter;
+import io.opensandbox.api.internal.stream.BodyReader;
+import io.opensandbox.api.internal.stream.Lines;
+import io.opensandbox.api.spi.TransportResponse;
 import io.opensandbox.commands.Metrics;
 import io.opensandbox.commands.MetricsListener;
 import io.opensandbox.commands.MetricsWatch;
@@ -21,12 +23,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** {@code GET /metrics/watch}: newline-delimited JSON samples until closed. */
-public final class MetricsWatchCall extends BodyPump implements MetricsWatch {
+public final class MetricsWatchCall implements BodyReader.Consumer, MetricsWatch {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsWatchCall.class);
     private static final String WHAT = "GET /metrics/watch";
 
     private final MetricsListener listener;
-    private final LineSplitter splitter = new LineSplitter(1024 * 1024);
+    private final Lines splitter = new Lines(1024 * 1024, "a metrics line");
+    private final BodyReader reader = new BodyReader(2, 1);
+    private final Executor executor;
     private final CompletableFuture<Void> completion = new CompletableFuture<>();
     private volatile boolean closed;
     private @Nullable RuntimeException failure;
@@ -39,8 +43,37 @@ public final class MetricsWatchCall extends BodyPump implements MetricsWatch {
      * @param listener the listener
      */
     public MetricsWatchCall(Executor executor, MetricsListener listener) {
-        super(executor, 2);
+        this.executor = executor;
         this.listener = listener;
+    }
+
+    /**
+     * Reads the response's body, calling the listener on the executor.
+     *
+     * @param response the open response
+     */
+    public void subscribeTo(TransportResponse response) {
+        reader.subscribeTo(response);
+        reader.drainOn(executor, this);
+    }
+
+    /**
+     * Ends the watch with a failure, from any thread (the request failed, or the lease was closed).
+     *
+     * @param failure the failure
+     */
+    public void fail(Throwable failure) {
+        reader.drainOn(executor, this);
+        reader.fail(failure);
+    }
+
+    /**
+     * Whether the stream is over.
+     *
+     * @return whether it is over
+     */
+    public boolean isFinished() {
+        return reader.isFinished();
     }
 
     /**
@@ -63,7 +96,7 @@ public final class MetricsWatchCall extends BodyPump implements MetricsWatch {
             return;
         }
         closed = true;
-        cancel();
+        reader.cancel();
         Runnable action = onClose;
         if (action != null) {
             action.run();
@@ -72,15 +105,20 @@ public final class MetricsWatchCall extends BodyPump implements MetricsWatch {
     }
 
     @Override
-    protected boolean consume(ByteBuffer buffer) {
+    public boolean onBuffer(ByteBuffer buffer) {
         try {
-            splitter.feed(buffer, this::line);
+            splitter.feedText(buffer, this::line);
         } catch (IllegalStateException e) {
             failure = new StreamBrokenException(WHAT + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             failure = e;
         }
-        return failure != null;
+        if (failure != null) {
+            reader.cancel();
+            completed();
+            return true;
+        }
+        return false;
     }
 
     private void line(String line) {
@@ -127,8 +165,7 @@ public final class MetricsWatchCall extends BodyPump implements MetricsWatch {
         return value == null ? 0 : value;
     }
 
-    @Override
-    protected void completed() {
+    private void completed() {
         RuntimeException error = failure;
         if (error != null && !closed) {
             closed = true;
@@ -140,7 +177,7 @@ public final class MetricsWatchCall extends BodyPump implements MetricsWatch {
     }
 
     @Override
-    protected void ended(@Nullable Throwable cause) {
+    public void onEnd(@Nullable Throwable cause) {
         if (closed) {
             completion.complete(null);
             return;

@@ -151,7 +151,7 @@ class CommandsEndToEndTest {
         assertThat(execution.exitCode()).hasValue(0);
         assertThat(execution.stdoutText()).isEqualTo("first\nsecond");
         // never the transport's I/O threads: a handler that blocks must not stall other streams
-        assertThat(handlerThreads).hasSize(2).allMatch(name -> name.startsWith("opensandbox-commands-handler-"));
+        assertThat(handlerThreads).hasSize(2).allMatch(name -> name.startsWith("opensandbox-handler-"));
     }
 
     @Test
@@ -213,7 +213,7 @@ class CommandsEndToEndTest {
     @Test
     void run_returnsOnTheTerminalEventNotWhenTheServerClosesTheStream() {
         RecordingHandle recording = new RecordingHandle(sandbox);
-        Commands recorded = Commands.of(recording);
+        Commands recorded = Commands.of(recording.handle());
         recorded.run("echo warm-up");
 
         long started = System.nanoTime();

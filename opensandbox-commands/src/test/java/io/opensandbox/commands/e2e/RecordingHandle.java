@@ -1,46 +1,38 @@
 package io.opensandbox.commands.e2e;
 
-import io.opensandbox.api.ConnectionConfig;
-import io.opensandbox.api.Endpoint;
+import io.opensandbox.api.DirectHandle;
 import io.opensandbox.api.SandboxHandle;
-import io.opensandbox.api.spi.Transport;
 import io.opensandbox.commands.CountingTransport;
+import io.opensandbox.lifecycle.Sandbox;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A sandbox handle that delegates to a real one and counts, at the transport SPI boundary, the response bodies the
- * SDK cancelled and the ones the server ended (end of stream).
+ * A handle to a real sandbox's execd, built with {@link DirectHandle}, whose calls go through a wrapper of the
+ * sandbox's transport that counts, at the transport SPI boundary, the response bodies the SDK cancelled and the
+ * ones the server ended (end of stream).
  */
-final class RecordingHandle implements SandboxHandle {
-    private final SandboxHandle delegate;
-    private final CountingTransport transport;
+final class RecordingHandle implements AutoCloseable {
+    private final DirectHandle handle;
     final AtomicInteger cancelledBodies;
     final AtomicInteger endedBodies;
 
-    RecordingHandle(SandboxHandle delegate) {
-        this.delegate = delegate;
-        this.transport = new CountingTransport(delegate.transport(), false); // the real sandbox owns the transport
+    RecordingHandle(Sandbox delegate) {
+        CountingTransport transport = new CountingTransport(delegate.transport(), false); // the sandbox owns it
+        this.handle = DirectHandle.of(
+                delegate.id(),
+                delegate.connectionConfig().toBuilder().transport(transport).build(),
+                Map.of(SandboxHandle.EXECD_PORT, delegate.endpoint(SandboxHandle.EXECD_PORT)));
         this.cancelledBodies = transport.cancelledBodies;
         this.endedBodies = transport.endedBodies;
     }
 
-    @Override
-    public String id() {
-        return delegate.id();
+    SandboxHandle handle() {
+        return handle;
     }
 
     @Override
-    public ConnectionConfig connectionConfig() {
-        return delegate.connectionConfig();
-    }
-
-    @Override
-    public Transport transport() {
-        return transport;
-    }
-
-    @Override
-    public Endpoint endpoint(int port) {
-        return delegate.endpoint(port);
+    public void close() {
+        handle.close();
     }
 }

@@ -1,5 +1,7 @@
 package io.opensandbox.files.internal;
 
+import io.opensandbox.api.SandboxClosedException;
+import io.opensandbox.api.internal.stream.BodyReader;
 import io.opensandbox.api.spi.TransportResponse;
 import io.opensandbox.files.TransferListener;
 import java.io.IOException;
@@ -11,8 +13,8 @@ import java.nio.channels.WritableByteChannel;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A download body as an {@link InputStream}: reads through {@link BodyBuffers} (bounded read-ahead, so a slow
- * reader slows the server), skips and limits bytes when a server ignored a {@code Range} header, checks the
+ * A download body as an {@link InputStream}: reads through the runtime's {@link BodyReader} (bounded read-ahead,
+ * so a slow reader slows the server), skips and limits bytes when a server ignored a {@code Range} header, checks the
  * length against {@code Content-Length}, reports progress and honours the transfer's time limit. Buffers are
  * handed over without copying where the caller can take them ({@link #transferTo(WritableByteChannel)}), and given
  * back to the transport once read through ({@link TransportResponse#releaseBuffer}), so that it can fill them again.
@@ -22,7 +24,7 @@ import org.jspecify.annotations.Nullable;
 public final class DownloadStream extends InputStream {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
-    private final BodyBuffers body;
+    private final BodyReader body;
     private final TransportResponse response;
     private final Transfer transfer;
     private final String what;
@@ -44,7 +46,7 @@ public final class DownloadStream extends InputStream {
     /**
      * Wraps a response body.
      *
-     * @param body the body, subscribed
+     * @param body the reader, subscribed to the response
      * @param response the response, closed with this stream
      * @param transfer the transfer (time limit)
      * @param what a description for messages
@@ -54,7 +56,7 @@ public final class DownloadStream extends InputStream {
      * @param limit the most bytes to deliver, or {@code -1} for all
      */
     public DownloadStream(
-            BodyBuffers body,
+            BodyReader body,
             TransportResponse response,
             Transfer transfer,
             String what,
@@ -110,7 +112,7 @@ public final class DownloadStream extends InputStream {
      * @param buffer the buffer
      */
     public void release(ByteBuffer buffer) {
-        response.releaseBuffer(buffer);
+        body.release(buffer);
     }
 
     private ByteBuffer take() {
@@ -123,7 +125,7 @@ public final class DownloadStream extends InputStream {
     /** Loads {@link #current} with the next deliverable bytes; false at the end. */
     private boolean fetch() throws IOException {
         if (closed) {
-            throw new IOException("stream closed");
+            throw failure(new IOException("stream closed"));
         }
         while (!current.hasRemaining()) {
             if (eof || limit == 0) {
@@ -131,13 +133,13 @@ public final class DownloadStream extends InputStream {
                 return false;
             }
             if (lent) {
-                response.releaseBuffer(current); // read through: its memory can carry the next bytes
+                body.release(current); // read through: its memory can carry the next bytes
                 current = EMPTY;
                 lent = false;
             }
             ByteBuffer next;
             try {
-                next = body.readBuffer();
+                next = body.next();
             } catch (IOException e) {
                 throw failure(e);
             }
@@ -185,6 +187,10 @@ public final class DownloadStream extends InputStream {
     }
 
     private IOException failure(IOException cause) {
+        SandboxClosedException closedBy = transfer.closed();
+        if (closedBy != null) {
+            return new IOException(closedBy.getMessage(), closedBy);
+        }
         if (transfer.timedOut()) {
             SocketTimeoutException timeout =
                     new SocketTimeoutException(transfer.timeoutException(cause).getMessage());

@@ -1,20 +1,29 @@
 package io.opensandbox.files.internal;
 
+import io.opensandbox.api.SandboxClosedException;
 import io.opensandbox.api.SandboxTimeoutException;
+import io.opensandbox.api.internal.Durations;
+import io.opensandbox.api.internal.Transports;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The life of one upload or download: its overall time limit and the actions that abort it (cancel the exchange,
- * close the body). Aborting runs every registered action once; an action registered after the abort runs at once.
+ * The life of one upload or download: its overall time limit (on the lease's timer) and the actions that abort it
+ * (cancel the exchange, close the body). Aborting runs every registered action once; an action registered after
+ * the abort runs at once. Closing the lease aborts the transfer too, and {@link #closed()} then says why.
  */
 public final class Transfer {
     private final String what;
     private final @Nullable Duration timeout;
+    private final ScheduledExecutorService timerService;
+    private final Transports.Lease.Owned registration;
+    private volatile @Nullable SandboxClosedException closed;
     private final List<Runnable> aborts = new ArrayList<>();
     private final List<Runnable> finishes = new ArrayList<>();
     private @Nullable ScheduledFuture<?> timer;
@@ -28,13 +37,44 @@ public final class Transfer {
      *
      * @param what a description for messages ({@code "download of /data/x"})
      * @param timeout the overall time limit, or {@code null} for none
+     * @param lease the lease the transfer belongs to: its timer fires the limits, and closing it aborts the transfer
      */
-    public Transfer(String what, @Nullable Duration timeout) {
+    public Transfer(String what, @Nullable Duration timeout, Transports.Lease lease) {
         this.what = what;
         this.timeout = timeout;
+        this.timerService = lease.workers().timer();
+        this.registration = lease.onClose(what, this::closedBy);
         if (timeout != null) {
-            timer = IoThreads.TIMER.schedule(this::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            timer = schedule(this::expire, timeout);
         }
+    }
+
+    private @Nullable ScheduledFuture<?> schedule(Runnable action, Duration delay) {
+        try {
+            return timerService.schedule(action, Durations.toNanosSaturated(delay), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            closedBy(new SandboxClosedException(what + " was ended because its sandbox or handle was closed", e));
+            return null;
+        }
+    }
+
+    private void closedBy(SandboxClosedException reason) {
+        synchronized (this) {
+            if (done) {
+                return;
+            }
+            closed = reason;
+        }
+        abort();
+    }
+
+    /**
+     * The reason when the transfer was aborted because its lease was closed.
+     *
+     * @return the exception to fail with, or {@code null}
+     */
+    public @Nullable SandboxClosedException closed() {
+        return closed;
     }
 
     private void expire() {
@@ -60,7 +100,7 @@ public final class Transfer {
                 return;
             }
         }
-        ScheduledFuture<?> extra = IoThreads.TIMER.schedule(
+        ScheduledFuture<?> extra = schedule(
                 () -> {
                     synchronized (this) {
                         if (done) {
@@ -71,9 +111,10 @@ public final class Transfer {
                     }
                     abort();
                 },
-                limit.toNanos(),
-                TimeUnit.NANOSECONDS);
-        onFinish(() -> extra.cancel(false));
+                limit);
+        if (extra != null) {
+            onFinish(() -> extra.cancel(false));
+        }
     }
 
     private void onFinish(Runnable action) {
@@ -142,6 +183,7 @@ public final class Transfer {
         if (pending != null) {
             pending.cancel(false);
         }
+        registration.close();
         toRun.forEach(Runnable::run);
     }
 

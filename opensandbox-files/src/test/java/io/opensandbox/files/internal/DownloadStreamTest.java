@@ -2,6 +2,11 @@ package io.opensandbox.files.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opensandbox.api.ConnectionConfig;
+import io.opensandbox.api.internal.Transports;
+import io.opensandbox.api.internal.stream.BodyReader;
+import io.opensandbox.api.spi.Transport;
+import io.opensandbox.api.spi.TransportRequest;
 import io.opensandbox.api.spi.TransportResponse;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -9,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +36,14 @@ class DownloadStreamTest {
 
         @Override
         public Flow.Publisher<ByteBuffer> body() {
-            throw new UnsupportedOperationException("fed by hand");
+            // subscribed to, then fed by hand
+            return subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
+                @Override
+                public void request(long n) {}
+
+                @Override
+                public void cancel() {}
+            });
         }
 
         @Override
@@ -42,14 +55,27 @@ class DownloadStreamTest {
         public void close() {}
     }
 
-    private static List<ByteBuffer> feed(BodyBuffers body, String... parts) {
-        body.onSubscribe(new Flow.Subscription() {
-            @Override
-            public void request(long n) {}
+    /** A lease on a transport that is never used: the transfer only takes its timer. */
+    private static final Transports.Lease LEASE = Transports.lease(ConnectionConfig.builder()
+            .domain("127.0.0.1:1")
+            .transport(new Transport() {
+                @Override
+                public CompletableFuture<TransportResponse> send(TransportRequest request) {
+                    throw new UnsupportedOperationException("not used");
+                }
 
-            @Override
-            public void cancel() {}
-        });
+                @Override
+                public String name() {
+                    return "unused";
+                }
+
+                @Override
+                public void close() {}
+            })
+            .build());
+
+    private static List<ByteBuffer> feed(BodyReader body, FakeResponse response, String... parts) {
+        body.subscribeTo(response);
         List<ByteBuffer> buffers = new ArrayList<>();
         for (String part : parts) {
             ByteBuffer buffer = ByteBuffer.wrap(part.getBytes(StandardCharsets.US_ASCII));
@@ -60,16 +86,23 @@ class DownloadStreamTest {
         return buffers;
     }
 
-    private static DownloadStream stream(BodyBuffers body, FakeResponse response) {
+    private static DownloadStream stream(BodyReader body, FakeResponse response) {
         return new DownloadStream(
-                body, response, new Transfer("download of /x", null), "download of /x", (done, total) -> {}, 9, 0, -1);
+                body,
+                response,
+                new Transfer("download of /x", null, LEASE),
+                "download of /x",
+                (done, total) -> {},
+                9,
+                0,
+                -1);
     }
 
     @Test
     void readingThroughABuffer_givesItBackBeforeTakingTheNext() throws Exception {
-        BodyBuffers body = new BodyBuffers(4, null);
+        BodyReader body = new BodyReader(4, 1);
         FakeResponse response = new FakeResponse();
-        List<ByteBuffer> buffers = feed(body, "abc", "def", "ghi");
+        List<ByteBuffer> buffers = feed(body, response, "abc", "def", "ghi");
 
         try (DownloadStream in = stream(body, response)) {
             byte[] two = new byte[2];
@@ -87,9 +120,9 @@ class DownloadStreamTest {
 
     @Test
     void buffersHandedOut_areReleasedOnlyByTheirTaker() throws Exception {
-        BodyBuffers body = new BodyBuffers(4, null);
+        BodyReader body = new BodyReader(4, 1);
         FakeResponse response = new FakeResponse();
-        feed(body, "abc", "def", "ghi");
+        feed(body, response, "abc", "def", "ghi");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         try (DownloadStream in = stream(body, response)) {

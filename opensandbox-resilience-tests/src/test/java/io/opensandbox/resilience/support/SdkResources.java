@@ -22,12 +22,11 @@ public final class SdkResources {
     public static final String TRANSPORT_PREFIX = "opensandbox-hc5-";
 
     /**
-     * Prefixes of SDK threads in static, self-shrinking pools shared by the whole JVM: the commands handler pool
-     * (at most 4 threads, ending after 30 s idle) and the files I/O pool and timer. They do not belong to a
-     * sandbox or a manager, so closing one cannot end them; they are counted and bounded, not required to be gone.
+     * Prefixes of SDK threads in static pools shared by the whole JVM, which closing a sandbox or a manager cannot
+     * end. None since the stream runtime: the handler, blocking-I/O and timer threads belong to a transport's
+     * leases and end with the last one, so every SDK thread must be gone after close.
      */
-    public static final List<String> SHARED_POOL_PREFIXES =
-            List.of("opensandbox-commands-handler-", "opensandbox-files-io-", "opensandbox-files-timer-");
+    public static final List<String> SHARED_POOL_PREFIXES = List.of();
 
     private SdkResources() {}
 

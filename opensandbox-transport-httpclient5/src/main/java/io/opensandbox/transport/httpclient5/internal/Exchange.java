@@ -1,5 +1,6 @@
 package io.opensandbox.transport.httpclient5.internal;
 
+import io.opensandbox.api.internal.Timer;
 import io.opensandbox.api.spi.RequestBody;
 import io.opensandbox.api.spi.TransportRequest;
 import io.opensandbox.api.spi.TransportResponse;
@@ -88,7 +89,7 @@ final class Exchange {
         CompletableFuture<TransportResponse> unused = result.whenComplete((response, failure) -> {
             Timer.Task timer = headerTimer;
             if (timer != null) {
-                timer.cancel(false);
+                timer.cancel();
             }
             if (result.isCancelled()) {
                 abort(new IOException("the request was cancelled"));
@@ -142,7 +143,7 @@ final class Exchange {
                 .schedule(this::headersTimedOut, request.timeout().toNanos(), TimeUnit.NANOSECONDS);
         headerTimer = timer;
         if (result.isDone()) {
-            timer.cancel(false);
+            timer.cancel();
         }
     }
 

@@ -1,5 +1,7 @@
 package io.opensandbox.transport.httpclient5.internal;
 
+import io.opensandbox.api.internal.Threads;
+import io.opensandbox.api.internal.Timer;
 import io.opensandbox.api.spi.Transport;
 import io.opensandbox.api.spi.TransportOptions;
 import io.opensandbox.api.spi.TransportRequest;
@@ -86,8 +88,8 @@ public final class HttpClient5Transport implements Transport {
                         .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1)
                         .build())
                 .build();
-        Threads clientThreads = new Threads("io");
-        Threads timerThreads = new Threads("timer");
+        Threads clientThreads = new Threads("opensandbox-hc5-", "io");
+        Threads timerThreads = new Threads("opensandbox-hc5-", "timer");
         AtomicBoolean closed = new AtomicBoolean();
         CloseableHttpAsyncClient client = HttpAsyncClients.custom()
                 .setConnectionManager(connections)

@@ -1,5 +1,6 @@
 package io.opensandbox.transport.httpclient5.internal;
 
+import io.opensandbox.api.internal.Timer;
 import io.opensandbox.api.spi.RequestBody;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -309,7 +310,7 @@ final class PublisherEntity implements AsyncEntityProducer, Flow.Subscriber<Byte
     private void cancelIdleCheckLocked() {
         Timer.Task check = idleCheck;
         if (check != null) {
-            check.cancel(false);
+            check.cancel();
             idleCheck = null;
         }
     }

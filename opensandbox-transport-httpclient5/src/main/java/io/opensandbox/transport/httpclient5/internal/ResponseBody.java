@@ -1,5 +1,6 @@
 package io.opensandbox.transport.httpclient5.internal;
 
+import io.opensandbox.api.internal.Timer;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -413,7 +414,7 @@ final class ResponseBody implements AsyncResponseConsumer<Void>, Flow.Publisher<
     private void cancelIdleCheckLocked() {
         Timer.Task check = idleCheck;
         if (check != null) {
-            check.cancel(false);
+            check.cancel();
             idleCheck = null;
         }
     }

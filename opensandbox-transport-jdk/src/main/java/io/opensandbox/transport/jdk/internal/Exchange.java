@@ -1,5 +1,6 @@
 package io.opensandbox.transport.jdk.internal;
 
+import io.opensandbox.api.internal.Timer;
 import io.opensandbox.api.spi.RequestBody;
 import io.opensandbox.api.spi.TransportRequest;
 import io.opensandbox.api.spi.TransportResponse;

@@ -1,5 +1,6 @@
 package io.opensandbox.transport.jdk.internal;
 
+import io.opensandbox.api.internal.Timer;
 import io.opensandbox.api.spi.TransportResponse;
 import java.io.IOException;
 import java.net.http.HttpResponse;

@@ -1,5 +1,7 @@
 package io.opensandbox.transport.jdk.internal;
 
+import io.opensandbox.api.internal.Threads;
+import io.opensandbox.api.internal.Timer;
 import io.opensandbox.api.spi.Transport;
 import io.opensandbox.api.spi.TransportOptions;
 import io.opensandbox.api.spi.TransportRequest;
@@ -70,9 +72,9 @@ public final class JdkTransport implements Transport {
         Objects.requireNonNull(options, "options");
         int threads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
         ThreadPoolExecutor workers = new ThreadPoolExecutor(
-                threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new Threads("worker"));
+                threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new Threads("opensandbox-jdk-", "worker"));
         workers.allowCoreThreadTimeOut(true);
-        Timer timer = new Timer(new Threads("timer"));
+        Timer timer = new Timer(new Threads("opensandbox-jdk-", "timer"));
         HttpClient client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(options.connectTimeout())

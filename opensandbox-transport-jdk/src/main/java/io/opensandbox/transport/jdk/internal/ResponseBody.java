@@ -1,5 +1,6 @@
 package io.opensandbox.transport.jdk.internal;
 
+import io.opensandbox.api.internal.Timer;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;

@@ -1,5 +1,6 @@
 package io.opensandbox.transport.jdk.internal;
 
+import io.opensandbox.api.internal.Timer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;

@@ -2,6 +2,8 @@ package io.opensandbox.transport.jdk.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opensandbox.api.internal.Threads;
+import io.opensandbox.api.internal.Timer;
 import io.opensandbox.api.spi.tck.BodyCollector;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** The body from the JDK's lists of buffers to the SPI's publisher of buffers, against a scripted source. */
 class ResponseBodyTest {
-    private final Timer timer = new Timer(new Threads("test-timer"));
+    private final Timer timer = new Timer(new Threads("opensandbox-jdk-", "test-timer"));
     private final AtomicInteger ends = new AtomicInteger();
 
     @AfterEach

@@ -1,4 +1,4 @@
-package io.opensandbox.api.internal;
+package io.opensandbox.api.internal.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class LineSplitterTest {
+class LinesTest {
     private static final String TEXT = "{\"type\":\"stdout\",\"text\":\"héllo wörld ✓ 😀\"}\n\n"
             + "data: {\"type\":\"ping\"}\r\n: comment\nlast line without newline";
 
@@ -20,10 +20,10 @@ class LineSplitterTest {
                 "{\"type\":\"stdout\",\"text\":\"héllo wörld ✓ 😀\"}", "", "data: {\"type\":\"ping\"}", ": comment");
 
         for (int cut = 0; cut <= bytes.length; cut++) {
-            LineSplitter splitter = new LineSplitter(1024);
+            Lines splitter = new Lines(1024, "a line");
             List<String> lines = new ArrayList<>();
-            splitter.feed(ByteBuffer.wrap(bytes, 0, cut).slice(), lines::add);
-            splitter.feed(ByteBuffer.wrap(bytes, cut, bytes.length - cut).slice(), lines::add);
+            splitter.feedText(ByteBuffer.wrap(bytes, 0, cut).slice(), lines::add);
+            splitter.feedText(ByteBuffer.wrap(bytes, cut, bytes.length - cut).slice(), lines::add);
 
             assertThat(lines).as("cut at %d", cut).isEqualTo(expected);
             assertThat(splitter.rest()).isEqualTo("last line without newline");
@@ -33,11 +33,11 @@ class LineSplitterTest {
     @Test
     void feed_oneByteAtATime_decodesMultiByteCharactersWhole() {
         byte[] bytes = "😀😀\n✓\n".getBytes(StandardCharsets.UTF_8);
-        LineSplitter splitter = new LineSplitter(64);
+        Lines splitter = new Lines(64, "a line");
         List<String> lines = new ArrayList<>();
 
         for (byte b : bytes) {
-            splitter.feed(ByteBuffer.wrap(new byte[] {b}), lines::add);
+            splitter.feedText(ByteBuffer.wrap(new byte[] {b}), lines::add);
         }
 
         assertThat(lines).containsExactly("😀😀", "✓");
@@ -49,18 +49,18 @@ class LineSplitterTest {
         direct.put("a\nbc\n".getBytes(StandardCharsets.UTF_8)).flip();
         List<String> lines = new ArrayList<>();
 
-        new LineSplitter(64).feed(direct, lines::add);
+        new Lines(64, "a line").feedText(direct, lines::add);
 
         assertThat(lines).containsExactly("a", "bc");
     }
 
     @Test
     void feed_refusesLinesLongerThanTheLimit() {
-        LineSplitter splitter = new LineSplitter(8);
+        Lines splitter = new Lines(8, "a line");
 
         assertThatThrownBy(() -> {
-                    splitter.feed(ByteBuffer.wrap("12345".getBytes(StandardCharsets.UTF_8)), line -> {});
-                    splitter.feed(ByteBuffer.wrap("67890".getBytes(StandardCharsets.UTF_8)), line -> {});
+                    splitter.feedText(ByteBuffer.wrap("12345".getBytes(StandardCharsets.UTF_8)), line -> {});
+                    splitter.feedText(ByteBuffer.wrap("67890".getBytes(StandardCharsets.UTF_8)), line -> {});
                 })
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("longer than 8");

@@ -1,4 +1,4 @@
-package io.opensandbox.transport.jdk.internal;
+package io.opensandbox.api.internal;
 
 import java.util.Iterator;
 import java.util.Set;
@@ -11,15 +11,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transport's timeouts: one thread sweeps the pending deadlines every {@link #TICK_MILLIS} ms. Arming and
+ * The transports' timeouts (shared by both transports): one thread sweeps the pending deadlines every {@link #TICK_MILLIS} ms. Arming and
  * cancelling a deadline is a set insertion and removal, with no wake-up of the timer thread: a per-request
  * {@code ScheduledThreadPoolExecutor} task costs a signal and a context switch whenever it becomes the earliest one,
  * which on a busy two-core machine is a measurable share of a small JSON exchange. Deadlines fire up to one tick
  * late.
  */
-final class Timer {
+public final class Timer {
     /** The sweep interval, and so the resolution of every timeout. */
-    static final long TICK_MILLIS = 10;
+    public static final long TICK_MILLIS = 10;
 
     private static final Logger LOG = LoggerFactory.getLogger(Timer.class);
 
@@ -27,7 +27,12 @@ final class Timer {
     private final ScheduledThreadPoolExecutor sweeper;
     private volatile boolean shutDown;
 
-    Timer(ThreadFactory threads) {
+    /**
+     * Starts the timer thread.
+     *
+     * @param threads makes the timer thread
+     */
+    public Timer(ThreadFactory threads) {
         sweeper = new ScheduledThreadPoolExecutor(1, threads);
         var unused = sweeper.scheduleAtFixedRate(this::sweep, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -41,7 +46,7 @@ final class Timer {
      * @return the pending task
      * @throws RejectedExecutionException once the timer was shut down
      */
-    Task schedule(Runnable action, long delay, TimeUnit unit) {
+    public Task schedule(Runnable action, long delay, TimeUnit unit) {
         if (shutDown) {
             throw new RejectedExecutionException("the timer was shut down");
         }
@@ -69,7 +74,7 @@ final class Timer {
     }
 
     /** Stops the timer thread and drops the pending deadlines; later {@link #schedule} calls are refused. */
-    void shutdownNow() {
+    public void shutdownNow() {
         shutDown = true;
         sweeper.shutdownNow();
         pending.clear();
@@ -83,12 +88,12 @@ final class Timer {
      * @return whether it ended
      * @throws InterruptedException if interrupted while waiting
      */
-    boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
         return sweeper.awaitTermination(timeout, unit);
     }
 
     /** A pending deadline. */
-    final class Task {
+    public final class Task {
         private final long deadline;
         private final Runnable action;
 
@@ -98,7 +103,7 @@ final class Timer {
         }
 
         /** Cancels the deadline; a no-op once it fired. */
-        void cancel() {
+        public void cancel() {
             pending.remove(this);
         }
     }

@@ -1,4 +1,4 @@
-package io.opensandbox.commands.internal;
+package io.opensandbox.api.internal.stream;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -8,7 +8,6 @@ import io.opensandbox.api.internal.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -21,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * character. A line that is not a JSON object is logged and skipped.
  *
  * <p>Lines are cut and parsed as bytes, never decoded to an intermediate {@code String} (which is why this does not
- * use the String-producing {@code LineSplitter}): flat events, nearly all of a stream, go through
+ * take the String lines of {@link Lines#feedText}): flat events, nearly all of a stream, go through
  * {@link FlatEventScanner}; the rest through Jackson's streaming parser over the byte range, never a tree per
  * event.
  * Not thread-safe: one consumer thread at a time.
@@ -47,13 +46,12 @@ public final class EventDecoder {
         boolean onEvent(WireEvent event);
     }
 
-    private final int maxLineLength;
     private final boolean keepJson;
     private final boolean fastPath;
     private final WireEvent event = new WireEvent();
-    private byte[] pending = new byte[512];
-    private int pendingLength;
-    private byte[] scratch = new byte[0];
+    private final Lines lines;
+    private final Lines.Sink cutter = this::line;
+    private Sink sink = event -> false;
     private long events;
     private long skipped;
 
@@ -75,7 +73,7 @@ public final class EventDecoder {
      * @param fastPath whether flat events are scanned directly instead of through Jackson
      */
     public EventDecoder(int maxLineLength, boolean keepJson, boolean fastPath) {
-        this.maxLineLength = maxLineLength;
+        this.lines = new Lines(maxLineLength, "an event line");
         this.keepJson = keepJson;
         this.fastPath = fastPath;
     }
@@ -107,25 +105,8 @@ public final class EventDecoder {
      * @throws IllegalStateException if a line is longer than the maximum
      */
     public boolean feed(ByteBuffer buffer, Sink sink) {
-        byte[] array;
-        int start;
-        int end;
-        if (buffer.hasArray()) {
-            array = buffer.array();
-            start = buffer.arrayOffset() + buffer.position();
-            end = buffer.arrayOffset() + buffer.limit();
-        } else {
-            int length = buffer.remaining();
-            if (scratch.length < length) {
-                scratch = new byte[Math.max(length, 8192)];
-            }
-            buffer.duplicate().get(scratch, 0, length);
-            array = scratch;
-            start = 0;
-            end = length;
-        }
-        buffer.position(buffer.limit());
-        return feed(array, start, end, sink);
+        this.sink = sink;
+        return lines.feed(buffer, cutter);
     }
 
     /**
@@ -138,26 +119,8 @@ public final class EventDecoder {
      * @return {@code true} if the sink asked to stop
      */
     public boolean feed(byte[] array, int start, int end, Sink sink) {
-        int lineStart = start;
-        int i;
-        while ((i = Bytes.indexOfNewline(array, lineStart, end)) >= 0) {
-            boolean stop;
-            if (pendingLength == 0) {
-                stop = line(array, lineStart, i, sink);
-            } else {
-                append(array, lineStart, i);
-                stop = line(pending, 0, pendingLength, sink);
-                pendingLength = 0;
-            }
-            if (stop) {
-                return true;
-            }
-            lineStart = i + 1;
-        }
-        if (lineStart < end) {
-            append(array, lineStart, end);
-        }
-        return false;
+        this.sink = sink;
+        return lines.feed(array, start, end, cutter);
     }
 
     /**
@@ -167,28 +130,11 @@ public final class EventDecoder {
      * @return {@code true} if the sink asked to stop
      */
     public boolean finish(Sink sink) {
-        if (pendingLength == 0) {
-            return false;
-        }
-        int length = pendingLength;
-        pendingLength = 0;
-        return line(pending, 0, length, sink);
+        this.sink = sink;
+        return lines.finish(cutter);
     }
 
-    private void append(byte[] array, int from, int to) {
-        int length = to - from;
-        if (pendingLength + length > maxLineLength) {
-            pendingLength = 0;
-            throw new IllegalStateException("an event line is longer than " + maxLineLength + " bytes");
-        }
-        if (pendingLength + length > pending.length) {
-            pending = Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLength + length));
-        }
-        System.arraycopy(array, from, pending, pendingLength, length);
-        pendingLength += length;
-    }
-
-    private boolean line(byte[] bytes, int from, int to, Sink sink) {
+    private boolean line(byte[] bytes, int from, int to) {
         int start = skipSpace(bytes, from, to);
         int end = to;
         while (end > start && isSpace(bytes[end - 1])) {

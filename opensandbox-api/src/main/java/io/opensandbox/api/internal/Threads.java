@@ -1,4 +1,4 @@
-package io.opensandbox.transport.httpclient5.internal;
+package io.opensandbox.api.internal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,23 +6,32 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Makes the transport's daemon threads, named {@code opensandbox-hc5-<kind>-<n>}, and remembers them for close. */
-final class Threads implements ThreadFactory {
-    static final String PREFIX = "opensandbox-hc5-";
-
-    private final String kind;
+/**
+ * Makes the SDK's daemon threads, named {@code <prefix><kind>-<n>} (for example {@code opensandbox-hc5-io-1} or
+ * {@code opensandbox-handler-1}), and remembers them so that their owner can wait for them to end on close. Every
+ * SDK thread comes from one of these: the transports' and the stream runtime's.
+ */
+public final class Threads implements ThreadFactory {
+    private final String name;
     private final AtomicInteger count = new AtomicInteger();
     private final List<Thread> started = new ArrayList<>();
 
-    Threads(String kind) {
-        this.kind = kind;
+    /**
+     * Creates a factory.
+     *
+     * @param prefix the common prefix, ending with {@code -} ({@code opensandbox-hc5-})
+     * @param kind what the threads do ({@code io}, {@code timer})
+     */
+    public Threads(String prefix, String kind) {
+        this.name = prefix + kind + "-";
     }
 
     @Override
     public Thread newThread(Runnable task) {
-        Thread thread = new Thread(task, PREFIX + kind + "-" + count.incrementAndGet());
+        Thread thread = new Thread(task, name + count.incrementAndGet());
         thread.setDaemon(true);
         synchronized (started) {
+            started.removeIf(t -> !t.isAlive());
             started.add(thread);
         }
         return thread;
@@ -34,7 +43,7 @@ final class Threads implements ThreadFactory {
      * @param timeout the longest total wait
      * @param unit the unit of the timeout
      */
-    void awaitTermination(long timeout, TimeUnit unit) {
+    public void awaitTermination(long timeout, TimeUnit unit) {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         List<Thread> threads;
         synchronized (started) {

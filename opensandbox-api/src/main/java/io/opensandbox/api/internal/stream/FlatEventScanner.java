@@ -1,4 +1,4 @@
-package io.opensandbox.commands.internal;
+package io.opensandbox.api.internal.stream;
 
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;

@@ -1,4 +1,4 @@
-package io.opensandbox.commands.internal;
+package io.opensandbox.api.internal.stream;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,4 +1,4 @@
-package io.opensandbox.commands.internal;
+package io.opensandbox.api.internal.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
