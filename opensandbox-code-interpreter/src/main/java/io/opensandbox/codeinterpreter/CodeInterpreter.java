@@ -1,8 +1,6 @@
 package io.opensandbox.codeinterpreter;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.opensandbox.api.ConnectionConfig;
-import io.opensandbox.api.Endpoint;
 import io.opensandbox.api.InvalidArgumentException;
 import io.opensandbox.api.SandboxError;
 import io.opensandbox.api.SandboxException;

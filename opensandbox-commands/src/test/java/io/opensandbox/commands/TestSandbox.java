@@ -33,7 +33,9 @@ final class TestSandbox implements AutoCloseable {
         this.handle = DirectHandle.of(
                 "sbx-1",
                 found.toBuilder().transport(transport).build(),
-                Map.of(SandboxHandle.EXECD_PORT, Endpoint.of("127.0.0.1:" + port + PREFIX, Map.of("X-Route", "route-1"))));
+                Map.of(
+                        SandboxHandle.EXECD_PORT,
+                        Endpoint.of("127.0.0.1:" + port + PREFIX, Map.of("X-Route", "route-1"))));
     }
 
     TestSandbox(int port) {

@@ -1,9 +1,6 @@
 package io.opensandbox.files;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.opensandbox.api.ConnectionConfig;
-import io.opensandbox.api.Endpoint;
-import com.fasterxml.jackson.databind.JavaType;
 import io.opensandbox.api.InvalidArgumentException;
 import io.opensandbox.api.NotFoundException;
 import io.opensandbox.api.SandboxClosedException;
@@ -493,8 +490,7 @@ public final class SandboxFiles {
         Objects.requireNonNull(options, "options");
         RemotePaths.check(path, "path");
         Path local = checkTarget(target);
-        Transfer transfer =
-                transfer("download of " + path, options.timeout());
+        Transfer transfer = transfer("download of " + path, options.timeout());
         return downloadToPath(path, local, options, transfer);
     }
 
@@ -521,11 +517,7 @@ public final class SandboxFiles {
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(options, "options");
         RemotePaths.check(path, "path");
-        return downloadToStream(
-                path,
-                out,
-                options,
-                transfer("download of " + path, options.timeout()));
+        return downloadToStream(path, out, options, transfer("download of " + path, options.timeout()));
     }
 
     /**
@@ -541,8 +533,7 @@ public final class SandboxFiles {
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(options, "options");
         RemotePaths.check(path, "path");
-        Transfer transfer =
-                transfer("download of " + path, options.timeout());
+        Transfer transfer = transfer("download of " + path, options.timeout());
         return downloadAsync(path, options, transfer, stream -> {
             try (stream) {
                 return writeAll(stream, path, out);
@@ -624,8 +615,7 @@ public final class SandboxFiles {
         Objects.requireNonNull(options, "options");
         RemotePaths.check(path, "path");
         Path local = checkTarget(target);
-        Transfer transfer =
-                transfer("download of " + path, options.timeout());
+        Transfer transfer = transfer("download of " + path, options.timeout());
         return downloadAsync(path, options, transfer, stream -> {
             try (stream) {
                 return writeToPath(stream, path, local);
@@ -736,14 +726,12 @@ public final class SandboxFiles {
     private DownloadStream open(String path, ReadOptions options) {
         Objects.requireNonNull(options, "options");
         RemotePaths.check(path, "path");
-        return open(
-                path,
-                options,
-                transfer("download of " + path, options.timeout()));
+        return open(path, options, transfer("download of " + path, options.timeout()));
     }
 
     /** A download request sent, its headers not yet read. */
-    private record Opening(ApiClient.Call call, @Nullable ByteRange range, CompletableFuture<TransportResponse> exchange) {}
+    private record Opening(
+            ApiClient.Call call, @Nullable ByteRange range, CompletableFuture<TransportResponse> exchange) {}
 
     /** Sends a download whose path the public method checked; aborting the transfer cancels it. */
     private Opening start(String path, ReadOptions options, Transfer transfer) {
@@ -784,7 +772,8 @@ public final class SandboxFiles {
         Opening opening = start(path, options, transfer);
         return opening.exchange().handle((response, failure) -> {
             if (failure != null) {
-                throw openFailure(ErrorMapper.fromFailure(failure, opening.call().describe()), transfer);
+                throw openFailure(
+                        ErrorMapper.fromFailure(failure, opening.call().describe()), transfer);
             }
             return opened(path, opening.range(), response, options, transfer);
         });

@@ -55,10 +55,12 @@ class CloseFreesCallersTest {
     }
 
     /** Runs a blocking call on its own thread, waits until the server saw its request, closes, and returns what the call threw. */
-    private static Throwable closeWhileWaiting(
-            CountDownLatch requestSeen, AutoCloseable owner, Supplier<?> call) throws Exception {
+    private static Throwable closeWhileWaiting(CountDownLatch requestSeen, AutoCloseable owner, Supplier<?> call)
+            throws Exception {
         CompletableFuture<Object> running = CompletableFuture.supplyAsync(call::get);
-        assertThat(requestSeen.await(30, TimeUnit.SECONDS)).as("the server saw the request").isTrue();
+        assertThat(requestSeen.await(30, TimeUnit.SECONDS))
+                .as("the server saw the request")
+                .isTrue();
         assertThat(running).as("still waiting before close").isNotDone();
 
         owner.close();
@@ -109,7 +111,9 @@ class CloseFreesCallersTest {
             SandboxManager manager = SandboxManager.create(config);
 
             assertClosed(closeWhileWaiting(seen, manager, () -> manager.getSandboxInfo("sbx")));
-            assertThat(raw.count("GET /v1/sandboxes/sbx")).as("no retry after close").isEqualTo(1);
+            assertThat(raw.count("GET /v1/sandboxes/sbx"))
+                    .as("no retry after close")
+                    .isEqualTo(1);
         }
     }
 
@@ -124,9 +128,11 @@ class CloseFreesCallersTest {
             seen.countDown();
             exchange.stallUntilClientCloses();
         })) {
-            DirectHandle handle = DirectHandle.of(config(transport, "127.0.0.1:1"), Endpoint.of(raw.address(), Map.of()));
+            DirectHandle handle =
+                    DirectHandle.of(config(transport, "127.0.0.1:1"), Endpoint.of(raw.address(), Map.of()));
             Commands commands = Commands.of(handle);
-            RunOptions noInterrupt = RunOptions.builder().interruptOnCancel(false).build();
+            RunOptions noInterrupt =
+                    RunOptions.builder().interruptOnCancel(false).build();
             CompletableFuture<?> async = commands.runAsync("sleep 100", noInterrupt, ExecutionHandlers.NONE);
 
             Throwable blocking = closeWhileWaiting(seen, handle, () -> commands.run("sleep 100", noInterrupt));
@@ -173,12 +179,14 @@ class CloseFreesCallersTest {
     void closingTheHandle_freesFileTransfers(String transport, @TempDir Path dir) throws Exception {
         CountDownLatch seen = new CountDownLatch(3);
         try (RawServer raw = RawServer.start((request, exchange) -> {
-            exchange.write("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000000\r\n\r\n"
-                    + "first bytes");
+            exchange.write(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000000\r\n\r\n"
+                            + "first bytes");
             seen.countDown();
             exchange.stallUntilClientCloses();
         })) {
-            DirectHandle handle = DirectHandle.of(config(transport, "127.0.0.1:1"), Endpoint.of(raw.address(), Map.of()));
+            DirectHandle handle =
+                    DirectHandle.of(config(transport, "127.0.0.1:1"), Endpoint.of(raw.address(), Map.of()));
             SandboxFiles files = SandboxFiles.of(handle);
             CompletableFuture<Long> async =
                     files.downloadAsync("/data/big", new ByteArrayOutputStream(), ReadOptions.defaults());

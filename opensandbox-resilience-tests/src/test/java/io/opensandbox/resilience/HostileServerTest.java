@@ -12,7 +12,6 @@ import io.opensandbox.api.RetryPolicy;
 import io.opensandbox.api.SandboxApiException;
 import io.opensandbox.api.SandboxHandle;
 import io.opensandbox.api.internal.Transports;
-import io.opensandbox.api.spi.Transport;
 import io.opensandbox.commands.Commands;
 import io.opensandbox.commands.DroppedOutput;
 import io.opensandbox.commands.Execution;

@@ -327,11 +327,14 @@ public final class ApiClient {
             long deadline = callTimeout == null ? Long.MAX_VALUE : System.nanoTime() + callTimeout.toNanos();
             if (callTimeout != null) {
                 int[] attempts = attemptsMade;
-                later(result, callTimeout.toNanos(), () -> result.completeExceptionally(new SandboxTimeoutException(
-                                describe() + " did not finish within its call timeout of " + callTimeout.toMillis()
-                                        + " ms",
-                                null)
-                        .withAttempts(Math.max(1, attempts[0]))));
+                later(
+                        result,
+                        callTimeout.toNanos(),
+                        () -> result.completeExceptionally(new SandboxTimeoutException(
+                                        describe() + " did not finish within its call timeout of "
+                                                + callTimeout.toMillis() + " ms",
+                                        null)
+                                .withAttempts(Math.max(1, attempts[0]))));
             }
             attempt(once, 1, result, deadline);
             return result;

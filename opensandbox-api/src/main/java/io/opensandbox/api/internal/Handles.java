@@ -13,8 +13,7 @@ import java.util.WeakHashMap;
  * makes belongs to the handle's owner (closing the owner ends the call). Handles are held weakly and by identity.
  */
 public final class Handles {
-    private static final Map<SandboxHandle, Transports.Lease> BOUND =
-            Collections.synchronizedMap(new WeakHashMap<>());
+    private static final Map<SandboxHandle, Transports.Lease> BOUND = Collections.synchronizedMap(new WeakHashMap<>());
 
     private Handles() {}
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opensandbox.api.ConnectionConfig;
+import io.opensandbox.api.SandboxClosedException;
 import io.opensandbox.api.SandboxError;
 import io.opensandbox.api.SandboxException;
 import io.opensandbox.api.spi.Transport;
@@ -11,7 +12,6 @@ import io.opensandbox.api.spi.TransportOptions;
 import io.opensandbox.api.spi.TransportProvider;
 import io.opensandbox.api.spi.TransportRequest;
 import io.opensandbox.api.spi.TransportResponse;
-import io.opensandbox.api.SandboxClosedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -172,7 +172,8 @@ class TransportsTest {
     @Test
     void userAgent_carriesTheVersionTheBuildGaveTheModule() throws Exception {
         String pom = Files.readString(Path.of("pom.xml"));
-        Matcher parent = Pattern.compile("<parent>.*?<version>([^<]+)</version>", Pattern.DOTALL).matcher(pom);
+        Matcher parent = Pattern.compile("<parent>.*?<version>([^<]+)</version>", Pattern.DOTALL)
+                .matcher(pom);
         assertThat(parent.find()).isTrue();
 
         assertThat(Transports.USER_AGENT).isEqualTo("OpenSandbox-Java-SDK/" + parent.group(1));

@@ -21,9 +21,9 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.SslVerifyMode;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.SetParams;
 
 /**
@@ -528,7 +528,8 @@ public final class RedisPoolStateStore implements PoolStateStore, AutoCloseable 
                     .clientName("opensandbox-pool");
             if (ssl) {
                 // TLS with the JDK's trust store, certificate and host name checked (ssl(boolean) is deprecated)
-                client.sslOptions(SslOptions.builder().sslVerifyMode(SslVerifyMode.FULL).build());
+                client.sslOptions(
+                        SslOptions.builder().sslVerifyMode(SslVerifyMode.FULL).build());
             }
             if (username != null) {
                 client.user(username);

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Workers {
     /** The number of handler threads: a handful serve any number of streams, each drain being short. */
-    public static final int HANDLER_THREADS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    public static final int HANDLER_THREADS =
+            Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     /** The prefix of every thread name here. */
     public static final String PREFIX = "opensandbox-";

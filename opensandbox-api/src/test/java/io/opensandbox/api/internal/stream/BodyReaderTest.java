@@ -153,7 +153,9 @@ class BodyReaderTest {
         Thread.sleep(50);
         body.fail(new IllegalStateException("closed"));
 
-        assertThat(reader.get(5, TimeUnit.SECONDS)).hasMessage("closed").hasCauseInstanceOf(IllegalStateException.class);
+        assertThat(reader.get(5, TimeUnit.SECONDS))
+                .hasMessage("closed")
+                .hasCauseInstanceOf(IllegalStateException.class);
         assertThat(subscription.cancelled).isTrue();
     }
 

@@ -72,7 +72,12 @@ public final class JdkTransport implements Transport {
         Objects.requireNonNull(options, "options");
         int threads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
         ThreadPoolExecutor workers = new ThreadPoolExecutor(
-                threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new Threads("opensandbox-jdk-", "worker"));
+                threads,
+                threads,
+                30,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                new Threads("opensandbox-jdk-", "worker"));
         workers.allowCoreThreadTimeOut(true);
         Timer timer = new Timer(new Threads("opensandbox-jdk-", "timer"));
         HttpClient client = HttpClient.newBuilder()
