@@ -4,11 +4,10 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.opensandbox.api.ConnectionConfig;
+import io.opensandbox.api.DirectHandle;
 import io.opensandbox.api.Endpoint;
 import io.opensandbox.api.RetryPolicy;
 import io.opensandbox.api.SandboxHandle;
-import io.opensandbox.api.internal.Transports;
-import io.opensandbox.api.spi.Transport;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -27,8 +26,7 @@ final class ExecdServer implements BeforeAllCallback, AfterAllCallback, BeforeEa
     static final String API_KEY = "lifecycle-api-key-07aa";
 
     private WireMockServer server;
-    private Transports.Lease lease;
-    private Handle handle;
+    private DirectHandle handle;
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -40,11 +38,13 @@ final class ExecdServer implements BeforeAllCallback, AfterAllCallback, BeforeEa
                 // failure tests assert single requests (execd's 500s would otherwise be repeated for DELETE and GET)
                 .retryPolicy(RetryPolicy.disabled())
                 .build();
-        lease = Transports.lease(config);
-        handle = new Handle(
+        // execd only: a lookup of any other port fails the test
+        handle = DirectHandle.of(
+                "sbx-test",
                 config,
-                lease.transport(),
-                Endpoint.of("127.0.0.1:" + server.port() + PREFIX, Map.of(ENDPOINT_HEADER, ENDPOINT_TOKEN)));
+                Map.of(
+                        SandboxHandle.EXECD_PORT,
+                        Endpoint.of("127.0.0.1:" + server.port() + PREFIX, Map.of(ENDPOINT_HEADER, ENDPOINT_TOKEN))));
     }
 
     @Override
@@ -54,7 +54,7 @@ final class ExecdServer implements BeforeAllCallback, AfterAllCallback, BeforeEa
 
     @Override
     public void afterAll(ExtensionContext context) {
-        lease.close();
+        handle.close();
         server.stop();
     }
 
@@ -64,21 +64,5 @@ final class ExecdServer implements BeforeAllCallback, AfterAllCallback, BeforeEa
 
     SandboxHandle handle() {
         return handle;
-    }
-
-    /** A handle with a fixed endpoint for execd. */
-    record Handle(ConnectionConfig connectionConfig, Transport transport, Endpoint fixed) implements SandboxHandle {
-        @Override
-        public String id() {
-            return "sbx-test";
-        }
-
-        @Override
-        public Endpoint endpoint(int port) {
-            if (port != EXECD_PORT) {
-                throw new AssertionError("the code interpreter asked for port " + port);
-            }
-            return fixed;
-        }
     }
 }
