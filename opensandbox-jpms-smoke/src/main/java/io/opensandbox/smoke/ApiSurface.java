@@ -78,7 +78,8 @@ public final class ApiSurface {
 
     /**
      * The module names of the SDK artifacts the BOM manages, {@code opensandbox-a-b} being {@code io.opensandbox.a.b}
-     * (but {@code opensandbox-code-interpreter} being {@code io.opensandbox.codeinterpreter}).
+     * (but {@code opensandbox-code-interpreter} being {@code io.opensandbox.codeinterpreter}); the Spring Boot starter,
+     * a class-path artifact, is left out.
      */
     private static Set<String> published(Path bom) throws IOException {
         String text = Files.readString(bom, StandardCharsets.UTF_8);
@@ -89,6 +90,11 @@ public final class ApiSurface {
         Set<String> names = new TreeSet<>();
         Matcher matcher = ARTIFACT.matcher(text.substring(managed));
         while (matcher.find()) {
+            if (matcher.group(1).equals("spring-boot-starter")) {
+                // Spring Boot auto-configuration for class-path applications (Spring Boot does not run on the module
+                // path): an automatic module, io.opensandbox.spring.boot, with no module-info to check
+                continue;
+            }
             // opensandbox-code-interpreter is io.opensandbox.codeinterpreter (one word, like its package)
             names.add(SDK
                     + matcher.group(1)
