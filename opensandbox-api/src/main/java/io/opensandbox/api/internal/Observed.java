@@ -65,7 +65,7 @@ public final class Observed {
      * @param sandboxId the sandbox it is about, or {@code null}
      * @return the observation; a shared no-op one when the config has no listener
      */
-    public static Observed start(ConnectionConfig config, String operation, @Nullable String sandboxId) {
+    private static Observed start(ConnectionConfig config, String operation, @Nullable String sandboxId) {
         CallListener listener = config.callListener();
         if (listener == CallListener.NONE) {
             return NONE;
@@ -83,15 +83,6 @@ public final class Observed {
             observer = CallObserver.NONE;
         }
         return new Observed(listener, start, observer);
-    }
-
-    /**
-     * The observation that tells no one anything.
-     *
-     * @return the no-op observation
-     */
-    public static Observed none() {
-        return NONE;
     }
 
     /**
@@ -171,15 +162,6 @@ public final class Observed {
     }
 
     /**
-     * Whether this observation tells anyone anything.
-     *
-     * @return {@code false} for the no-op observation
-     */
-    public boolean active() {
-        return this != NONE;
-    }
-
-    /**
      * An attempt is about to be sent.
      *
      * @param attempt its number, from 1
@@ -224,7 +206,7 @@ public final class Observed {
      *
      * @param failure why it failed, or {@code null} when it succeeded
      */
-    public void end(@Nullable Throwable failure) {
+    private void end(@Nullable Throwable failure) {
         if (this == NONE || !ended.compareAndSet(false, true)) {
             return;
         }
