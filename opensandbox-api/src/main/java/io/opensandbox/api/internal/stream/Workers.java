@@ -3,6 +3,8 @@ package io.opensandbox.api.internal.stream;
 import io.opensandbox.api.internal.Threads;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -36,7 +38,7 @@ public final class Workers {
      */
     public Workers(int maxBlocking) {
         handlers = pool(HANDLER_THREADS, handlerThreads);
-        blocking = pool(Math.max(1, maxBlocking), blockingThreads);
+        blocking = growingPool(Math.max(1, maxBlocking), blockingThreads);
         timer = new ScheduledThreadPoolExecutor(1, timerThreads);
         timer.setRemoveOnCancelPolicy(true);
         // on close, pending limits and retry waits are dropped: their calls were already ended
@@ -54,6 +56,46 @@ public final class Workers {
     }
 
     /**
+     * A pool that hands a task to an idle thread when there is one, starts a thread only when none is idle (up to
+     * {@code max}), and queues the rest. A plain {@link ThreadPoolExecutor} with a core size of {@code max} would
+     * start a new thread for every task until it had {@code max} of them, idle ones notwithstanding: one thread per
+     * transfer, up to the connection limit.
+     */
+    private static ThreadPoolExecutor growingPool(int max, Threads factory) {
+        HandOff queue = new HandOff();
+        ThreadPoolExecutor pool =
+                new ThreadPoolExecutor(1, max, 30, TimeUnit.SECONDS, queue, factory, (task, executor) -> {
+                    // every thread is busy and there are max of them: the task waits in line
+                    if (executor.isShutdown()) {
+                        throw new RejectedExecutionException("the SDK's workers are shut down");
+                    }
+                    queue.enqueue(task);
+                    if (executor.isShutdown() && executor.remove(task)) {
+                        throw new RejectedExecutionException("the SDK's workers are shut down");
+                    }
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /**
+     * A queue whose {@code offer} succeeds only when a thread is waiting for work, so that the executor starts a
+     * thread otherwise; the executor's rejection handler queues for real once all threads are busy.
+     */
+    private static final class HandOff extends LinkedTransferQueue<Runnable> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean offer(Runnable task) {
+            return tryTransfer(task);
+        }
+
+        void enqueue(Runnable task) {
+            super.offer(task);
+        }
+    }
+
+    /**
      * Runs user handlers and stream consumers pushed by {@link BodyReader#drainOn}: short tasks, never a blocking
      * wait for the network.
      *
@@ -65,7 +107,8 @@ public final class Workers {
 
     /**
      * Runs blocking local I/O of transfers: reading an upload's source, writing an asynchronous download to its
-     * target. Bounded; tasks beyond the bound wait in line.
+     * target. An idle thread takes a task before a new one starts; bounded (the transport's connection limit), and
+     * tasks beyond the bound wait in line.
      *
      * @return the executor
      */
