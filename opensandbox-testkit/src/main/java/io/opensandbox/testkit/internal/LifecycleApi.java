@@ -264,7 +264,7 @@ final class LifecycleApi {
                         INVALID, "metadata key '" + key + "' uses the reserved prefix " + RESERVED_PREFIX);
             }
         }
-        stringMap(req.get("resourceLimits"), "resourceLimits");
+        Limits limits = Limits.of(stringMap(req.get("resourceLimits"), "resourceLimits"));
         validateExtensions(stringMap(req.get("extensions"), "extensions"));
         EgressState egress = networkPolicy(req.get("networkPolicy"));
         JsonNode cp = req.get("credentialProxy");
@@ -323,6 +323,7 @@ final class LifecycleApi {
             Registry.deleteTree(dir);
             throw new ApiException(500, "SANDBOX::CREATE_FAILED", "could not prepare the sandbox root: " + e);
         }
+        sb.limits(limits);
         pvcsToDelete.forEach(sb::deleteOnTermination);
         registry.add(sb);
         Http.json(ex, 202, sb.toJson(false));
