@@ -92,6 +92,30 @@ class ResourceLimitsTest {
     }
 
     @Test
+    void withoutCgroups_memoryFallsBackToRlimitAs() {
+        System.setProperty("opensandbox.testkit.noCgroups", "true");
+        LocalSandboxServer plain;
+        try {
+            plain = LocalSandboxServer.builder()
+                    .gracePeriod(Duration.ofMillis(50))
+                    .start();
+        } finally {
+            System.clearProperty("opensandbox.testkit.noCgroups");
+        }
+        try (LocalSandboxServer s = plain) {
+            TestClient client = new TestClient(s);
+            String id = client.createSandbox("\"resourceLimits\":{\"memory\":\"256Mi\"}");
+            List<String> out = TestClient.texts(
+                    client.run(
+                            client.endpoint(id, 44772, false),
+                            "ulimit -v; python3 -c \"\ntry:\n    s = b'x' * (512 << 20)\n    print('allocated')\n"
+                                    + "except MemoryError:\n    print('MemoryError')\n\""),
+                    "stdout");
+            assertThat(out).containsExactly("262144", "MemoryError");
+        }
+    }
+
+    @Test
     void invalidLimits_areRefused() {
         for (String limits : List.of("{\"memory\":\"lots\"}", "{\"memory\":\"1Ki\"}", "{\"pids\":\"2\"}")) {
             HttpResponse<String> r = c.api(
