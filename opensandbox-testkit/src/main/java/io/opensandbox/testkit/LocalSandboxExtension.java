@@ -2,6 +2,7 @@ package io.opensandbox.testkit;
 
 import io.opensandbox.api.ConnectionConfig;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }</pre>
  *
  * <p>To configure the server, register an instance instead: {@code @RegisterExtension static
- * LocalSandboxExtension sandboxes = LocalSandboxExtension.withApiKey("test-key");}. The server is closed after the
+ * LocalSandboxExtension sandboxes = LocalSandboxExtension.withApiKey("test-key").allowedHostPaths("/tmp");}. The server is closed after the
  * last test of the class, killing every sandbox it still runs. Needs {@code opensandbox-api} and
  * {@code junit-jupiter-api} on the test class path (both are optional dependencies of the testkit).
  */
@@ -38,15 +39,20 @@ public final class LocalSandboxExtension implements BeforeAllCallback, AfterAllC
 
     private final @Nullable String apiKey;
     private final Duration gracePeriod;
+    private final List<String> allowedHostPaths;
 
-    /** An extension whose server needs no API key and keeps execd's one-second grace period. */
+    /**
+     * An extension whose server needs no API key, keeps execd's one-second grace period and refuses every host
+     * volume.
+     */
     public LocalSandboxExtension() {
-        this(null, Duration.ofSeconds(1));
+        this(null, Duration.ofSeconds(1), List.of());
     }
 
-    private LocalSandboxExtension(@Nullable String apiKey, Duration gracePeriod) {
+    private LocalSandboxExtension(@Nullable String apiKey, Duration gracePeriod, List<String> allowedHostPaths) {
         this.apiKey = apiKey;
         this.gracePeriod = gracePeriod;
+        this.allowedHostPaths = List.copyOf(allowedHostPaths);
     }
 
     /**
@@ -56,7 +62,7 @@ public final class LocalSandboxExtension implements BeforeAllCallback, AfterAllC
      * @return the extension
      */
     public static LocalSandboxExtension withApiKey(String apiKey) {
-        return new LocalSandboxExtension(Objects.requireNonNull(apiKey, "apiKey"), Duration.ofSeconds(1));
+        return new LocalSandboxExtension(Objects.requireNonNull(apiKey, "apiKey"), Duration.ofSeconds(1), List.of());
     }
 
     /**
@@ -67,7 +73,20 @@ public final class LocalSandboxExtension implements BeforeAllCallback, AfterAllC
      * @return the extension
      */
     public LocalSandboxExtension gracePeriod(Duration gracePeriod) {
-        return new LocalSandboxExtension(apiKey, Objects.requireNonNull(gracePeriod, "gracePeriod"));
+        return new LocalSandboxExtension(apiKey, Objects.requireNonNull(gracePeriod, "gracePeriod"), allowedHostPaths);
+    }
+
+    /**
+     * The same extension whose server accepts {@code host} volumes under these prefixes (see
+     * {@link LocalSandboxServer.Builder#allowedHostPaths(List)}); by default every host volume is refused.
+     *
+     * @param prefixes absolute path prefixes
+     * @return the extension
+     */
+    public LocalSandboxExtension allowedHostPaths(String... prefixes) {
+        // validated now, so a relative prefix fails where it is written rather than at the first test
+        LocalSandboxServer.builder().allowedHostPaths(prefixes);
+        return new LocalSandboxExtension(apiKey, gracePeriod, List.of(prefixes));
     }
 
     @Override
@@ -130,6 +149,7 @@ public final class LocalSandboxExtension implements BeforeAllCallback, AfterAllC
                         ignored -> LocalSandboxServer.builder()
                                 .apiKey(apiKey)
                                 .gracePeriod(gracePeriod)
+                                .allowedHostPaths(allowedHostPaths)
                                 .start(),
                         LocalSandboxServer.class);
     }

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -113,6 +115,15 @@ public final class LocalSandboxServer implements AutoCloseable {
     }
 
     /**
+     * The host path prefixes that {@code host} volumes may use (empty: none may).
+     *
+     * @return the prefixes
+     */
+    public List<String> allowedHostPaths() {
+        return core.config().allowedHostPaths();
+    }
+
+    /**
      * The isolation in force.
      *
      * @return the isolation mode
@@ -150,8 +161,45 @@ public final class LocalSandboxServer implements AutoCloseable {
         private Isolation isolation = Isolation.NAMESPACES;
         private Duration minimumTimeout = Duration.ofSeconds(60);
         private Duration reaperInterval = Duration.ofSeconds(1);
+        private List<String> allowedHostPaths = List.of();
 
         private Builder() {}
+
+        /**
+         * The host path prefixes that {@code host} volumes may use, as the lifecycle server's
+         * {@code storage.allowed_host_paths}. A host volume is accepted when its path equals a prefix or lies below it
+         * ({@code /data} allows {@code /data} and {@code /data/x}, not {@code /database}). Default none: every host
+         * volume is refused with {@code 400 VOLUME::HOST_PATH_NOT_ALLOWED}, like the real server's default.
+         *
+         * @param prefixes absolute paths; blank entries are ignored
+         * @return this builder
+         * @throws IllegalArgumentException if a prefix is not absolute
+         */
+        public Builder allowedHostPaths(List<String> prefixes) {
+            List<String> out = new ArrayList<>();
+            for (String raw : Objects.requireNonNull(prefixes, "prefixes")) {
+                String p = Objects.requireNonNull(raw, "prefix").trim();
+                if (p.isEmpty()) {
+                    continue;
+                }
+                if (!p.startsWith("/") && !p.matches("^[A-Za-z]:[\\\\/].*")) {
+                    throw new IllegalArgumentException("an allowed host path must be absolute, was " + p);
+                }
+                out.add(p);
+            }
+            this.allowedHostPaths = List.copyOf(out);
+            return this;
+        }
+
+        /**
+         * Same as {@link #allowedHostPaths(List)}.
+         *
+         * @param prefixes absolute paths
+         * @return this builder
+         */
+        public Builder allowedHostPaths(String... prefixes) {
+            return allowedHostPaths(List.of(prefixes));
+        }
 
         /**
          * The port to bind on {@code 127.0.0.1}; {@code 0} (default) picks a free one.
@@ -267,7 +315,8 @@ public final class LocalSandboxServer implements AutoCloseable {
                     rootDirectory == null,
                     isolation == Isolation.UNISOLATED,
                     minimumTimeout,
-                    reaperInterval);
+                    reaperInterval,
+                    allowedHostPaths);
             try {
                 return new LocalSandboxServer(ServerCore.start(config));
             } catch (IOException e) {

@@ -1,11 +1,13 @@
 package io.opensandbox.testkit;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * Command-line entry point: {@code java -jar opensandbox-testkit-VERSION-server.jar [--port P] [--api-key K]
- * [--grace-period-ms N] [--ping-interval-ms N] [--unisolated]}. Prints the domain it listens on and runs until
+ * [--grace-period-ms N] [--ping-interval-ms N] [--unisolated] [--allowed-host-paths P1,P2]}. Host volumes are refused
+ * unless their path is under one of the {@code --allowed-host-paths} prefixes (none by default). Prints the domain it listens on and runs until
  * SIGTERM or Ctrl-C.
  */
 public final class LocalSandboxServerMain {
@@ -35,12 +37,16 @@ public final class LocalSandboxServerMain {
                 case "--ping-interval-ms" -> {
                     builder.pingInterval(Duration.ofMillis(Long.parseLong(value(args, ++i, arg))));
                 }
+                case "--allowed-host-paths" -> {
+                    builder.allowedHostPaths(List.of(value(args, ++i, arg).split(",", -1)));
+                }
                 case "--unisolated" -> {
                     builder.isolation(LocalSandboxServer.Isolation.UNISOLATED);
                 }
                 case "--help", "-h" -> {
                     System.out.println("Usage: java -jar opensandbox-testkit-server.jar [--port P] [--api-key K]"
-                            + " [--grace-period-ms N] [--ping-interval-ms N] [--unisolated]");
+                            + " [--grace-period-ms N] [--ping-interval-ms N] [--unisolated]"
+                            + " [--allowed-host-paths P1,P2]");
                     return;
                 }
                 default -> {

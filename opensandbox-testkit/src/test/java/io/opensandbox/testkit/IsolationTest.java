@@ -30,7 +30,10 @@ class IsolationTest {
     @BeforeAll
     static void start() throws Exception {
         Files.writeString(hostDir.resolve("f.txt"), "original\n");
-        server = LocalSandboxServer.builder().gracePeriod(Duration.ofMillis(50)).start();
+        server = LocalSandboxServer.builder()
+                .gracePeriod(Duration.ofMillis(50))
+                .allowedHostPaths(hostDir.toString())
+                .start();
         c = new TestClient(server);
         String id = c.createSandbox("\"volumes\":[{\"name\":\"ro\",\"mountPath\":\"/mnt/ro\",\"readOnly\":true,"
                 + "\"host\":{\"path\":\"" + hostDir + "\"}}]");

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LocalSandboxExtensionTest {
     @RegisterExtension
-    static LocalSandboxExtension sandboxes = LocalSandboxExtension.withApiKey("ext-key");
+    static LocalSandboxExtension sandboxes =
+            LocalSandboxExtension.withApiKey("ext-key").allowedHostPaths("/srv/allowed", "/tmp");
 
     private final ConnectionConfig injectedIntoConstructor;
 
@@ -36,6 +37,11 @@ class LocalSandboxExtensionTest {
                         HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"items\"");
+    }
+
+    @Test
+    void passesTheAllowedHostPathsToItsServer(LocalSandboxServer server) {
+        assertThat(server.allowedHostPaths()).containsExactly("/srv/allowed", "/tmp");
     }
 
     @Test

@@ -65,7 +65,9 @@ class ServerJarIT {
                         "--api-key",
                         API_KEY,
                         "--grace-period-ms",
-                        "10")
+                        "10",
+                        "--allowed-host-paths",
+                        "/srv/osb-allowed,/tmp/osb-it")
                 .redirectErrorStream(true)
                 .start();
         StringBuffer output = new StringBuffer();
@@ -91,6 +93,19 @@ class ServerJarIT {
             assertThat(json(noKey).path("code").asText()).isEqualTo("MISSING_API_KEY");
             HttpResponse<String> wrongKey = send("GET", base + "/sandboxes", null, Map.of(KEY_HEADER, "nope"));
             assertThat(wrongKey.statusCode()).as(wrongKey.body()).isEqualTo(401);
+
+            // host volumes only under --allowed-host-paths
+            HttpResponse<String> etc = send(
+                    "POST",
+                    base + "/sandboxes",
+                    "{\"image\":{\"uri\":\"ubuntu\"},\"entrypoint\":[\"true\"],\"volumes\":[{\"name\":\"v\","
+                            + "\"mountPath\":\"/mnt/v\",\"host\":{\"path\":\"/etc\"}}]}",
+                    Map.of(KEY_HEADER, API_KEY));
+            assertThat(etc.statusCode()).as(etc.body()).isEqualTo(400);
+            assertThat(json(etc).path("code").asText()).isEqualTo("VOLUME::HOST_PATH_NOT_ALLOWED");
+            assertThat(json(etc).path("message").asText())
+                    .isEqualTo("Host path '/etc' is not under any allowed prefix. Allowed prefixes:"
+                            + " ['/srv/osb-allowed', '/tmp/osb-it']");
 
             // an authenticated lifecycle: create, wait for Running, run a command through execd, delete
             Map<String, String> auth = Map.of(KEY_HEADER, API_KEY);

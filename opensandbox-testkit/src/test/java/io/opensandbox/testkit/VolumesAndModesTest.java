@@ -23,8 +23,10 @@ class VolumesAndModesTest {
     @Test
     void hostAndPvcVolumes_areMountedIntoTheSandboxView(@TempDir Path hostDir) throws Exception {
         Files.writeString(hostDir.resolve("from-host.txt"), "host data\n");
-        try (LocalSandboxServer server =
-                LocalSandboxServer.builder().gracePeriod(Duration.ofMillis(50)).start()) {
+        try (LocalSandboxServer server = LocalSandboxServer.builder()
+                .gracePeriod(Duration.ofMillis(50))
+                .allowedHostPaths(hostDir.toString())
+                .start()) {
             TestClient c = new TestClient(server);
             String volumes = "\"volumes\":[{\"name\":\"rw\",\"mountPath\":\"/mnt/rw\",\"host\":{\"path\":\"" + hostDir
                     + "\"}},{\"name\":\"ro\",\"mountPath\":\"/mnt/ro\",\"readOnly\":true,\"host\":{\"path\":\""

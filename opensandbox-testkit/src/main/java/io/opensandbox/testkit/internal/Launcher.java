@@ -45,6 +45,12 @@ final class Launcher {
     private final String holderScript;
     /** The holder process of each sandbox root (isolated mode only). */
     private final Map<Path, Process> holders = new ConcurrentHashMap<>();
+    /** The cgroups and rlimits of each sandbox root, set up on first use. */
+    private final Map<Path, Limits.Applied> limits = new ConcurrentHashMap<>();
+
+    private final Limits.Cgroups cgroups;
+    private static final java.util.concurrent.atomic.AtomicInteger SERVERS =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     Launcher(boolean unisolated) {
         this.unisolated = unisolated;
@@ -58,6 +64,37 @@ final class Launcher {
             }
         }
         this.holderScript = buildHolderScript();
+        this.cgroups = Limits.Cgroups.detect(
+                "opensandbox-testkit-" + ProcessHandle.current().pid() + "-" + SERVERS.incrementAndGet());
+    }
+
+    /**
+     * The prefix that puts a process in the sandbox's cgroups (it writes its own pid into each {@code cgroup.procs},
+     * before any namespace is entered) and under its rlimits; children inherit both.
+     */
+    private List<String> limited(SandboxRecord sb) {
+        Limits.Applied a = limits.computeIfAbsent(sb.root(), r -> cgroups.apply(sb.id(), sb.limits()));
+        List<String> cmd = new ArrayList<>();
+        if (!a.procsFiles().isEmpty()) {
+            StringBuilder files = new StringBuilder();
+            for (Path f : a.procsFiles()) {
+                files.append(files.length() == 0 ? "" : ":").append(f);
+            }
+            cmd.addAll(List.of(
+                    "/bin/sh",
+                    "-c",
+                    "IFS=:; for f in $1; do echo $$ > \"$f\" || exit 125; done; shift; exec \"$@\"",
+                    "osb-limits",
+                    files.toString()));
+        }
+        cmd.addAll(a.prlimit());
+        cmd.add("--");
+        return cmd;
+    }
+
+    /** Removes the cgroups of this server (at close). */
+    void close() {
+        cgroups.close();
     }
 
     List<String> systemDirs() {
@@ -75,7 +112,7 @@ final class Launcher {
         Process holder = null;
         try {
             prepareRoot(root);
-            holder = startHolder(root, List.of());
+            holder = startHolder(root, List.of(), List.of());
             List<String> cmd = new ArrayList<>(enter(holder));
             cmd.addAll(List.of("/bin/sh", "-c", "true"));
             Process p = new ProcessBuilder(cmd)
@@ -167,7 +204,7 @@ final class Launcher {
             if (stopping(sb)) {
                 throw new IOException("the sandbox is stopping");
             }
-            Process started = startHolder(sb.root(), sb.volumes());
+            Process started = startHolder(sb.root(), sb.volumes(), limited(sb));
             holders.put(sb.root(), started);
             sb.processes().add(started);
             var unused = started.onExit().thenRun(() -> {
@@ -189,8 +226,10 @@ final class Launcher {
         return state.equals("Stopping") || state.equals("Terminated");
     }
 
-    private Process startHolder(Path root, List<SandboxFs.Mount> volumes) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("setsid", "unshare"));
+    private Process startHolder(Path root, List<SandboxFs.Mount> volumes, List<String> limitPrefix) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("setsid"));
+        cmd.addAll(limitPrefix);
+        cmd.add("unshare");
         if (rootless) {
             cmd.addAll(List.of("--user", "--map-root-user"));
         }
@@ -285,6 +324,7 @@ final class Launcher {
         SandboxRecord sb = spec.sandbox();
         List<String> cmd = new ArrayList<>();
         cmd.add("setsid");
+        cmd.addAll(limited(sb));
         ProcessBuilder pb = new ProcessBuilder();
         Map<String, String> env = pb.environment();
         env.clear();
@@ -434,6 +474,15 @@ final class Launcher {
         Process holder = holders.remove(root);
         if (holder != null) {
             kill(holder);
+            try {
+                holder.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Limits.Applied applied = limits.remove(root);
+        if (applied != null) {
+            Limits.Cgroups.release(applied);
         }
     }
 

@@ -35,7 +35,6 @@ final class LifecycleApi {
     private static final String INVALID = "SANDBOX::INVALID_PARAMETER";
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern CLAIM_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
-    private static final Pattern HOST_PATH = Pattern.compile("^(/|[A-Za-z]:[\\\\/]).*");
     private static final int MAX_PAGE_SIZE = 200;
 
     private final ServerCore core;
@@ -265,7 +264,7 @@ final class LifecycleApi {
                         INVALID, "metadata key '" + key + "' uses the reserved prefix " + RESERVED_PREFIX);
             }
         }
-        stringMap(req.get("resourceLimits"), "resourceLimits");
+        Limits limits = Limits.of(stringMap(req.get("resourceLimits"), "resourceLimits"));
         validateExtensions(stringMap(req.get("extensions"), "extensions"));
         EgressState egress = networkPolicy(req.get("networkPolicy"));
         JsonNode cp = req.get("credentialProxy");
@@ -324,6 +323,7 @@ final class LifecycleApi {
             Registry.deleteTree(dir);
             throw new ApiException(500, "SANDBOX::CREATE_FAILED", "could not prepare the sandbox root: " + e);
         }
+        sb.limits(limits);
         pvcsToDelete.forEach(sb::deleteOnTermination);
         registry.add(sb);
         Http.json(ex, 202, sb.toJson(false));
@@ -472,14 +472,15 @@ final class LifecycleApi {
                 JsonNode host = v.get("host");
                 Json.requireOnly(host, Set.of("path"), "host volume", INVALID);
                 String path = Json.requiredText(host, "path", INVALID);
-                if (!HOST_PATH.matcher(path).matches()) {
-                    throw ApiException.badRequest(INVALID, "host path must be absolute: " + path);
-                }
-                hostPath = Path.of(path).normalize();
+                List<String> allowed = core.config().allowedHostPaths();
+                HostPaths.check(path, allowed);
+                hostPath = Path.of(path);
                 if (!Files.isDirectory(hostPath)) {
                     throw ApiException.badRequest(
                             "VOLUME::HOST_PATH_NOT_FOUND", "host path " + path + " is not an existing directory");
                 }
+                // a symbolic link below an allowed prefix must not lead out of it
+                HostPaths.checkReal(hostPath, allowed);
             } else {
                 JsonNode pvc = v.get("pvc");
                 Json.requireOnly(
@@ -507,6 +508,9 @@ final class LifecycleApi {
                 List<String> sp = SandboxFs.normalize("/" + subPath);
                 if (!sp.isEmpty()) {
                     hostPath = hostPath.resolve(String.join("/", sp));
+                }
+                if (Json.present(v, "host")) {
+                    HostPaths.checkReal(hostPath, core.config().allowedHostPaths());
                 }
             }
             mounts.add(new SandboxFs.Mount(SandboxFs.join(mp), hostPath, readOnly));

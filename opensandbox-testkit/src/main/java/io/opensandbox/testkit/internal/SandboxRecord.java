@@ -32,6 +32,7 @@ final class SandboxRecord {
     private final Map<String, BashSession> sessions = new ConcurrentHashMap<>();
     private final EgressState egress;
     private final List<Path> volumesToDelete = new ArrayList<>();
+    private volatile Limits limits = new Limits(Limits.DEFAULT_MEMORY, Limits.DEFAULT_PIDS, Limits.DEFAULT_FILE_SIZE);
 
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private final List<String> events = new ArrayList<>();
@@ -224,5 +225,14 @@ final class SandboxRecord {
         var ep = o.putArray("entrypoint");
         entrypoint.forEach(ep::add);
         return o;
+    }
+
+    /** The resource limits its processes run under. */
+    Limits limits() {
+        return limits;
+    }
+
+    void limits(Limits value) {
+        this.limits = value;
     }
 }

@@ -2,6 +2,7 @@ package io.opensandbox.testkit.internal;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** Settings of one server, fixed at start. */
@@ -14,4 +15,5 @@ public record ServerConfig(
         boolean deleteRootOnClose,
         boolean unisolated,
         Duration minimumTimeout,
-        Duration reaperInterval) {}
+        Duration reaperInterval,
+        List<String> allowedHostPaths) {}

@@ -144,6 +144,7 @@ public final class ServerCore implements HttpHandler {
         }
         closed = true;
         registry.closeAll();
+        launcher.close();
         server.stop(0);
         scheduler.shutdownNow();
         httpExecutor.shutdownNow();
