@@ -959,7 +959,8 @@ public final class SandboxPool implements AutoCloseable {
          * connection settings, the timeout ({@code idleTimeout}, or {@code leaseTimeout} for direct creates), the
          * ready timeout, the polling interval and the health check itself.
          *
-         * @param template fills in a builder; called concurrently, so it must not share mutable state
+         * @param template fills in a builder; called once by {@link #start()} on a builder that is never sent (so
+         *     a bad setting fails the start), then for every create, concurrently, so it must not share mutable state
          * @return this builder
          */
         public Builder sandbox(Consumer<Sandbox.Builder> template) {
@@ -1204,6 +1205,7 @@ public final class SandboxPool implements AutoCloseable {
                     chosenTemplate.accept(builder);
                 }
             };
+            checkDescription(combined);
             ConnectionConfig chosenConfig = config != null ? config : ConnectionConfig.fromEnvironment();
             Settings settings = new Settings(this, chosenName, chosenConfig, combined);
             PoolStateStore given = stateStore;
@@ -1212,6 +1214,15 @@ public final class SandboxPool implements AutoCloseable {
             SandboxPool pool = new SandboxPool(settings, store, owns);
             pool.begin();
             return pool;
+        }
+
+        /** Runs the description once on a builder that is never sent, so a bad setting fails here, not in warm-up. */
+        private static void checkDescription(Consumer<Sandbox.Builder> description) {
+            try {
+                description.accept(Sandbox.builder());
+            } catch (RuntimeException e) {
+                throw new InvalidArgumentException("the pool's sandbox description is invalid: " + e.getMessage(), e);
+            }
         }
 
         private static int range(int value, int min, int max, String name) {

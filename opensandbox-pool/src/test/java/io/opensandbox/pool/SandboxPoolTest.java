@@ -220,6 +220,27 @@ class SandboxPoolTest {
     }
 
     @Test
+    void anInvalidSandboxDescription_isRefusedAtStart_beforeAnySandboxIsCreated(ConnectionConfig config) {
+        assertThatThrownBy(() -> pool(config, 2)
+                        .sandbox(b -> b.image("ubuntu:24.04")
+                                .metadata("pool-test", tag)
+                                .resource(" ", "1"))
+                        .start())
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("sandbox description")
+                .hasMessageContaining("resource name");
+        assertThatThrownBy(() -> pool(config, 2)
+                        .sandbox(b -> {
+                            throw new IllegalStateException("template broken");
+                        })
+                        .start())
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("template broken");
+        assertThat(running(config, tag)).isEmpty();
+        assertThat(poolThreads("test-" + tag)).isZero();
+    }
+
+    @Test
     void everyOption_isCheckedBeforeAnyRequest() {
         Consumer<SandboxPool.Builder> none = b -> {};
         List<Runnable> bad = List.of(

@@ -84,7 +84,7 @@ class MultiProcessPoolTest {
         }
 
         boolean finished() throws InterruptedException {
-            boolean exited = process.waitFor(120, TimeUnit.SECONDS);
+            boolean exited = process.waitFor(300, TimeUnit.SECONDS);
             reader.join(5_000);
             return exited && process.exitValue() == 0 && lines.contains("DONE");
         }

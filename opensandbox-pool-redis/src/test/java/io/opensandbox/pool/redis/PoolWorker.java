@@ -83,13 +83,13 @@ public final class PoolWorker {
         AtomicInteger left = new AtomicInteger(acquires);
         ExecutorService executor = Executors.newFixedThreadPool(threads);
         List<Future<?>> futures = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
         for (int t = 0; t < threads; t++) {
             futures.add(executor.submit(() -> {
                 while (left.getAndDecrement() > 0) {
                     while (true) {
                         if (System.nanoTime() - deadline > 0) {
-                            throw new IllegalStateException("no idle sandbox within 90 s");
+                            throw new IllegalStateException("no idle sandbox within 240 s");
                         }
                         try {
                             Sandbox sandbox = pool.acquire(AcquirePolicy.FAIL_FAST);

@@ -8,8 +8,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.opensandbox.api.ConnectionConfig;
 import io.opensandbox.lifecycle.Sandbox;
 import io.opensandbox.lifecycle.SandboxManager;
+import io.opensandbox.lifecycle.SandboxState;
 import io.opensandbox.pool.AcquirePolicy;
 import io.opensandbox.pool.IdleEntry;
+import io.opensandbox.pool.PoolSnapshot;
 import io.opensandbox.pool.PoolStateStoreUnavailableException;
 import io.opensandbox.pool.SandboxPool;
 import io.opensandbox.testkit.LocalSandboxExtension;
@@ -55,7 +57,13 @@ class RedisSandboxPoolTest {
                 killed.forEach(manager::killSandbox);
                 Sandbox sandbox = pool.acquire(AcquirePolicy.DIRECT_CREATE);
                 assertThat(killed).doesNotContain(sandbox.id());
-                assertThat(pool.snapshot().acquiredByDirectCreate()).isEqualTo(1);
+                assertThat(sandbox.getInfo().state()).isEqualTo(SandboxState.RUNNING);
+                // each killed candidate taken asks for a replenish, so the sandbox handed out may be a fresh idle
+                // one or a direct create; never one of the killed
+                PoolSnapshot snapshot = pool.snapshot();
+                assertThat(snapshot.acquiredFromIdle() + snapshot.acquiredByDirectCreate())
+                        .isEqualTo(1);
+                assertThat(snapshot.discarded()).isGreaterThanOrEqualTo(2);
                 pool.release(sandbox);
             }
             // the shared store keeps its idle sandboxes for the other nodes; releaseAllIdle empties it
@@ -64,6 +72,30 @@ class RedisSandboxPoolTest {
                 assertThat(await(WAIT, () -> running(config, name).isEmpty()))
                         .as("still running: %s", running(config, name))
                         .isTrue();
+            }
+        }
+    }
+
+    @Test
+    void resize_onANodeThatIsNotPrimary_setsTheTargetOfTheWholePool(ConnectionConfig config) {
+        try (RedisPoolStateStore storeA = RedisPoolStateStore.builder().build();
+                RedisPoolStateStore storeB = RedisPoolStateStore.builder().build();
+                SandboxPool a = pool(config, storeA, 1).ownerId("node-a").start()) {
+            assertThat(await(WAIT, () -> a.snapshot().primary() && a.snapshot().idleCount() == 1))
+                    .isTrue();
+            try (SandboxPool b = pool(config, storeB, 1).ownerId("node-b").start()) {
+                b.resize(3);
+                assertThat(await(WAIT, () -> storeA.idleCount(name) == 3)).isTrue();
+                assertThat(b.snapshot().primary()).isFalse();
+                assertThat(a.snapshot().maxIdle()).isEqualTo(3);
+                assertThat(b.snapshot().maxIdle()).isEqualTo(3);
+                assertThat(running(config, name)).hasSize(3);
+                b.resize(0);
+                assertThat(await(WAIT, () -> storeA.idleCount(name) == 0)).isTrue();
+                assertThat(await(WAIT, () -> running(config, name).isEmpty()))
+                        .as("still running: %s", running(config, name))
+                        .isTrue();
+                assertThat(a.snapshot().maxIdle()).isZero();
             }
         }
     }

@@ -57,6 +57,9 @@ public class OpenSandboxProperties {
     /** Micrometer Observation of SDK calls. */
     private final Observations observations = new Observations();
 
+    /** The sandbox pool, made when opensandbox-pool is on the class path and opensandbox.pool.name is set. */
+    private final Pool pool = new Pool();
+
     /**
      * The domain.
      *
@@ -291,6 +294,15 @@ public class OpenSandboxProperties {
         return observations;
     }
 
+    /**
+     * The sandbox pool's settings.
+     *
+     * @return the settings
+     */
+    public Pool getPool() {
+        return pool;
+    }
+
     /** Settings of the {@code opensandbox} health indicator. */
     public static class Health {
         /** Whether the health indicator is registered (when Actuator is present). */
@@ -336,6 +348,285 @@ public class OpenSandboxProperties {
          */
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
+        }
+    }
+
+    /**
+     * Settings of the sandbox pool ({@code opensandbox-pool}). Unset values keep the pool builder's defaults;
+     * validation is the pool's, so an invalid value fails the application context at start.
+     */
+    public static class Pool {
+        /** The pool's name, shared by every process of the pool; setting it makes the pool. */
+        private @Nullable String name;
+
+        /** Idle sandboxes kept ready, the pool-wide target (required with a name). */
+        private @Nullable Integer maxIdle;
+
+        /** The image of the pool's sandboxes (or describe them with a SandboxPoolCustomizer bean). */
+        private @Nullable String image;
+
+        /** The most sandboxes created at once (default max(1, ceil(maxIdle * 0.2))). */
+        private @Nullable Integer warmupConcurrency;
+
+        /** The lifetime of an idle sandbox (default 24h). */
+        private @Nullable Duration idleTimeout;
+
+        /** The least time an idle sandbox must have left to be handed out (default min(60s, idleTimeout / 2)). */
+        private @Nullable Duration acquireMinRemainingTtl;
+
+        /** Renews every acquired sandbox to this timeout (default none). */
+        private @Nullable Duration leaseTimeout;
+
+        /** What acquire() does with no usable idle sandbox: direct-create (default) or fail-fast. */
+        private @Nullable String acquirePolicy;
+
+        /** Whether acquire() creates directly when the state store cannot be reached (default false). */
+        private @Nullable Boolean directCreateWhenStoreUnavailable;
+
+        /** The pause between two replenishes (default 30s). */
+        private @Nullable Duration reconcileInterval;
+
+        /** The lifetime of the primary lock (default 60s); longer than reconcile-interval. */
+        private @Nullable Duration primaryLockTtl;
+
+        /** Failed creates in a row after which the pool is DEGRADED (default 3). */
+        private @Nullable Integer degradedThreshold;
+
+        /** How long closing the pool waits for leases to be released (default 30s). */
+        private @Nullable Duration drainTimeout;
+
+        /**
+         * The pool's name, shared by every process of the pool; setting it makes the pool.
+         *
+         * @return the value, or {@code null} for the default
+         */
+        public @Nullable String getName() {
+            return name;
+        }
+
+        /**
+         * Sets the name setting.
+         *
+         * @param name the value, or {@code null} for the default
+         */
+        public void setName(@Nullable String name) {
+            this.name = name;
+        }
+
+        /**
+         * Idle sandboxes kept ready, the pool-wide target (required with a name).
+         *
+         * @return the value, or {@code null} for the default
+         */
+        public @Nullable Integer getMaxIdle() {
+            return maxIdle;
+        }
+
+        /**
+         * Sets the maxIdle setting.
+         *
+         * @param maxIdle the value, or {@code null} for the default
+         */
+        public void setMaxIdle(@Nullable Integer maxIdle) {
+            this.maxIdle = maxIdle;
+        }
+
+        /**
+         * The image of the pool's sandboxes (or describe them with a SandboxPoolCustomizer bean).
+         *
+         * @return the value, or {@code null} for the default
+         */
+        public @Nullable String getImage() {
+            return image;
+        }
+
+        /**
+         * Sets the image setting.
+         *
+         * @param image the value, or {@code null} for the default
+         */
+        public void setImage(@Nullable String image) {
+            this.image = image;
+        }
+
+        /**
+         * The most sandboxes created at once (default max(1, ceil(maxIdle * 0.2))).
+         *
+         * @return the value, or {@code null} for the default
+         */
+        public @Nullable Integer getWarmupConcurrency() {
+            return warmupConcurrency;
+        }
+
+        /**
+         * Sets the warmupConcurrency setting.
+         *
+         * @param warmupConcurrency the value, or {@code null} for the default
+         */
+        public void setWarmupConcurrency(@Nullable Integer warmupConcurrency) {
+            this.warmupConcurrency = warmupConcurrency;
+        }
+
+        /**
+         * The lifetime of an idle sandbox (default 24h).
+         *
+         * @return the value, or {@code null} for the default
+         */
+        public @Nullable Duration getIdleTimeout() {
+            return idleTimeout;
+        }
+
+        /**
+         * Sets the idleTimeout setting.
+         *
+         * @param idleTimeout the value, or {@code null} for the default
+         */
+        public void setIdleTimeout(@Nullable Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+        }
+
+        /**
+         * The least time an idle sandbox must have left to be handed out (default min(60s, idleTimeout / 2)).
+         *
+         * @return the value, or {@code null} for the default
+         */
+        public @Nullable Duration getAcquireMinRemainingTtl() {
+            return acquireMinRemainingTtl;
+        }
+
+        /**
+         * Sets the acquireMinRemainingTtl setting.
+         *
+         * @param acquireMinRemainingTtl the value, or {@code null} for the default
+         */
+        public void setAcquireMinRemainingTtl(@Nullable Duration acquireMinRemainingTtl) {
+            this.acquireMinRemainingTtl = acquireMinRemainingTtl;
+        }
+
+        /**
+         * Renews every acquired sandbox to this timeout (default none).
+         *
+         * @return the value, or {@code null} for the default
+         */
+        public @Nullable Duration getLeaseTimeout() {
+            return leaseTimeout;
+        }
+
+        /**
+         * Sets the leaseTimeout setting.
+         *
+         * @param leaseTimeout the value, or {@code null} for the default
+         */
+        public void setLeaseTimeout(@Nullable Duration leaseTimeout) {
+            this.leaseTimeout = leaseTimeout;
+        }
+
+        /**
+         * What acquire() does with no usable idle sandbox: direct-create (default) or fail-fast.
+         *
+         * @return the value, or {@code null} for the default
+         */
+        public @Nullable String getAcquirePolicy() {
+            return acquirePolicy;
+        }
+
+        /**
+         * Sets the acquirePolicy setting.
+         *
+         * @param acquirePolicy the value, or {@code null} for the default
+         */
+        public void setAcquirePolicy(@Nullable String acquirePolicy) {
+            this.acquirePolicy = acquirePolicy;
+        }
+
+        /**
+         * Whether acquire() creates directly when the state store cannot be reached (default false).
+         *
+         * @return the value, or {@code null} for the default
+         */
+        public @Nullable Boolean getDirectCreateWhenStoreUnavailable() {
+            return directCreateWhenStoreUnavailable;
+        }
+
+        /**
+         * Sets the directCreateWhenStoreUnavailable setting.
+         *
+         * @param directCreateWhenStoreUnavailable the value, or {@code null} for the default
+         */
+        public void setDirectCreateWhenStoreUnavailable(@Nullable Boolean directCreateWhenStoreUnavailable) {
+            this.directCreateWhenStoreUnavailable = directCreateWhenStoreUnavailable;
+        }
+
+        /**
+         * The pause between two replenishes (default 30s).
+         *
+         * @return the value, or {@code null} for the default
+         */
+        public @Nullable Duration getReconcileInterval() {
+            return reconcileInterval;
+        }
+
+        /**
+         * Sets the reconcileInterval setting.
+         *
+         * @param reconcileInterval the value, or {@code null} for the default
+         */
+        public void setReconcileInterval(@Nullable Duration reconcileInterval) {
+            this.reconcileInterval = reconcileInterval;
+        }
+
+        /**
+         * The lifetime of the primary lock (default 60s); longer than reconcile-interval.
+         *
+         * @return the value, or {@code null} for the default
+         */
+        public @Nullable Duration getPrimaryLockTtl() {
+            return primaryLockTtl;
+        }
+
+        /**
+         * Sets the primaryLockTtl setting.
+         *
+         * @param primaryLockTtl the value, or {@code null} for the default
+         */
+        public void setPrimaryLockTtl(@Nullable Duration primaryLockTtl) {
+            this.primaryLockTtl = primaryLockTtl;
+        }
+
+        /**
+         * Failed creates in a row after which the pool is DEGRADED (default 3).
+         *
+         * @return the value, or {@code null} for the default
+         */
+        public @Nullable Integer getDegradedThreshold() {
+            return degradedThreshold;
+        }
+
+        /**
+         * Sets the degradedThreshold setting.
+         *
+         * @param degradedThreshold the value, or {@code null} for the default
+         */
+        public void setDegradedThreshold(@Nullable Integer degradedThreshold) {
+            this.degradedThreshold = degradedThreshold;
+        }
+
+        /**
+         * How long closing the pool waits for leases to be released (default 30s).
+         *
+         * @return the value, or {@code null} for the default
+         */
+        public @Nullable Duration getDrainTimeout() {
+            return drainTimeout;
+        }
+
+        /**
+         * Sets the drainTimeout setting.
+         *
+         * @param drainTimeout the value, or {@code null} for the default
+         */
+        public void setDrainTimeout(@Nullable Duration drainTimeout) {
+            this.drainTimeout = drainTimeout;
         }
     }
 }
