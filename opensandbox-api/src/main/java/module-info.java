@@ -33,7 +33,8 @@ module io.opensandbox.api {
     exports io.opensandbox.api.internal.stream to
             io.opensandbox.lifecycle,
             io.opensandbox.commands,
-            io.opensandbox.files;
+            io.opensandbox.files,
+            io.opensandbox.codeinterpreter;
 
     uses io.opensandbox.api.spi.TransportProvider;
 }

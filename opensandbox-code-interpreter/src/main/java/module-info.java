@@ -11,6 +11,7 @@
 module io.opensandbox.codeinterpreter {
     requires transitive io.opensandbox.api;
     requires com.fasterxml.jackson.databind;
+    requires org.slf4j;
     requires static org.jspecify;
 
     exports io.opensandbox.codeinterpreter;

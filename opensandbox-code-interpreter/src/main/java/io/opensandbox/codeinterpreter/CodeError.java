@@ -8,9 +8,9 @@ import java.util.Objects;
  * The error a run ended with. A kernel error (an exception raised by the code, a non-zero exit status in Bash, an
  * interrupt) is data, not an exception: {@code name} is the exception class ({@code NameError},
  * {@code KeyboardInterrupt}; empty for Bash), {@code value} its message (the exit status for Bash) and
- * {@code traceback} the kernel's trace lines, which may carry ANSI colour codes. When execd fails a run after it began
- * (for example a context that is already running code), {@code name} is execd's error code ({@code RUNTIME_ERROR})
- * and {@code value} its message.
+ * {@code traceback} the kernel's trace lines, which may carry ANSI colour codes. When execd itself fails a run (an
+ * unknown context, a context already running code) the run throws a {@link io.opensandbox.api.SandboxException}
+ * instead.
  *
  * @param name the error name
  * @param value the error value or message

@@ -118,7 +118,7 @@ public final class CodeExecution {
     /**
      * The error the run ended with.
      *
-     * @return the error, if the code failed, was interrupted, or execd failed the run
+     * @return the error, if the code failed or was interrupted
      */
     public Optional<CodeError> error() {
         return Optional.ofNullable(error);

@@ -40,7 +40,7 @@ public interface CodeExecutionHandlers {
     default void onStatus(String status) {}
 
     /**
-     * The run failed; this is its last event.
+     * The code failed (raised, exited non-zero, was interrupted). execd's completion of the run still follows.
      *
      * @param error the error
      */

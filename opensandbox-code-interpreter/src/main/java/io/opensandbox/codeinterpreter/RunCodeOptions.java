@@ -8,8 +8,8 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How to run code. Immutable; made with {@link #builder()}. {@link #defaults()} has no time limit but the stream idle
- * timeout of the connection, keeps the output, and interrupts the context when the caller gives up.
+ * How to run code. Immutable; made with {@link #builder()}. {@link #defaults()} runs in Python's default context, has no
+ * time limit but the stream idle timeout of the connection, keeps the output, and interrupts the context when the caller gives up.
  *
  * <p>execd's {@code /code} has no time limit of its own: the {@link #timeout()} is kept by the SDK, which interrupts
  * the context when it passes.
@@ -23,12 +23,14 @@ public final class RunCodeOptions {
 
     private static final RunCodeOptions DEFAULTS = builder().build();
 
+    private final String language;
     private final @Nullable Duration timeout;
     private final @Nullable Duration idleTimeout;
     private final boolean skipAccumulation;
     private final boolean interruptOnCancel;
 
     private RunCodeOptions(Builder builder) {
+        this.language = builder.language;
         this.timeout = builder.timeout;
         this.idleTimeout = builder.idleTimeout;
         this.skipAccumulation = builder.skipAccumulation;
@@ -60,11 +62,22 @@ public final class RunCodeOptions {
      */
     public Builder toBuilder() {
         Builder builder = new Builder();
+        builder.language = language;
         builder.timeout = timeout;
         builder.idleTimeout = idleTimeout;
         builder.skipAccumulation = skipAccumulation;
         builder.interruptOnCancel = interruptOnCancel;
         return builder;
+    }
+
+    /**
+     * The language whose default context runs the code when no context is given ({@link SupportedLanguage#PYTHON}
+     * unless set); execd creates that context on first use. A run in a given context uses the context's language.
+     *
+     * @return the language
+     */
+    public String language() {
+        return language;
     }
 
     /**
@@ -109,18 +122,31 @@ public final class RunCodeOptions {
 
     @Override
     public String toString() {
-        return "RunCodeOptions{timeout=" + timeout + ", idleTimeout=" + idleTimeout + ", skipAccumulation="
-                + skipAccumulation + ", interruptOnCancel=" + interruptOnCancel + "}";
+        return "RunCodeOptions{language=" + language + ", timeout=" + timeout + ", idleTimeout=" + idleTimeout
+                + ", skipAccumulation=" + skipAccumulation + ", interruptOnCancel=" + interruptOnCancel + "}";
     }
 
     /** Builds {@link RunCodeOptions}. Not thread-safe. */
     public static final class Builder {
+        private String language = SupportedLanguage.PYTHON;
         private @Nullable Duration timeout;
         private @Nullable Duration idleTimeout;
         private boolean skipAccumulation;
         private boolean interruptOnCancel = true;
 
         private Builder() {}
+
+        /**
+         * Sets the language whose default context runs code given without a context.
+         *
+         * @param language the language, for example {@link SupportedLanguage#BASH}; not blank
+         * @return this builder
+         * @throws InvalidArgumentException if the language is blank
+         */
+        public Builder language(String language) {
+            this.language = Checks.notBlank(language, "language");
+            return this;
+        }
 
         /**
          * Sets the overall time limit.

@@ -2,6 +2,14 @@ package io.opensandbox.examples;
 
 import io.opensandbox.api.ConnectionConfig;
 import io.opensandbox.api.EgressRule;
+import io.opensandbox.codeinterpreter.CodeContext;
+import io.opensandbox.codeinterpreter.CodeExecution;
+import io.opensandbox.codeinterpreter.CodeExecutionHandlers;
+import io.opensandbox.codeinterpreter.CodeInterpreter;
+import io.opensandbox.codeinterpreter.CodeOutput;
+import io.opensandbox.codeinterpreter.CodeResult;
+import io.opensandbox.codeinterpreter.RunCodeOptions;
+import io.opensandbox.codeinterpreter.SupportedLanguage;
 import io.opensandbox.commands.Commands;
 import io.opensandbox.commands.Execution;
 import io.opensandbox.commands.ExecutionHandlers;
@@ -21,10 +29,13 @@ import io.opensandbox.network.CredentialBinding;
 import io.opensandbox.network.CredentialMatch;
 import io.opensandbox.network.CredentialVault;
 import io.opensandbox.network.Egress;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** The README's code, compiled by the build so that it stays true. Not run. */
 final class ReadmeSnippets {
@@ -55,6 +66,41 @@ final class ReadmeSnippets {
                             .build())
                     .forEach(info -> System.out.println(info.id() + " " + info.state()));
         }
+    }
+
+    static void codeInterpreter(Sandbox sandbox, String generatedCode, CodeExecutionHandlers handlers)
+            throws IOException {
+        CodeInterpreter interpreter = CodeInterpreter.of(sandbox);
+        CodeContext context = interpreter.createContext(SupportedLanguage.PYTHON, "/workspace");
+
+        interpreter.run(context, "x = 41");
+        CodeExecution answer = interpreter.run(context, "x + 1");
+        System.out.println(answer.text()); // Optional["42"]
+
+        CodeExecution chart = interpreter.run(
+                context,
+                generatedCode,
+                RunCodeOptions.builder().timeout(Duration.ofMinutes(2)).build(),
+                new CodeExecutionHandlers() {
+                    @Override
+                    public void onStdout(CodeOutput output) {
+                        System.out.print(output.text());
+                    }
+                });
+        chart.error().ifPresent(e -> System.out.println(e.name() + ": " + e.value()));
+        for (CodeResult result : chart.results()) {
+            if (result.png().isPresent()) {
+                Files.write(Path.of("chart.png"), result.png().get());
+            }
+        }
+
+        interpreter.run("1 + 1");
+        CompletableFuture<CodeExecution> later =
+                interpreter.runAsync(context, "train()", RunCodeOptions.defaults(), handlers);
+        interpreter.interrupt(context.id());
+        later.cancel(true);
+        interpreter.listContexts(SupportedLanguage.PYTHON);
+        interpreter.deleteContext(context.id());
     }
 
     static void capabilities(Sandbox sandbox) {

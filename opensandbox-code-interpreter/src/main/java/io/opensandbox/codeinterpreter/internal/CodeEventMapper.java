@@ -1,6 +1,7 @@
 package io.opensandbox.codeinterpreter.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.opensandbox.api.SandboxError;
 import io.opensandbox.api.internal.Json;
 import io.opensandbox.codeinterpreter.CodeError;
 import io.opensandbox.codeinterpreter.CodeExecution;
@@ -23,11 +24,13 @@ import org.jspecify.annotations.Nullable;
  * handler thread).
  *
  * <p>The events are execd's ({@code init}, {@code stdout}, {@code stderr}, {@code status}, {@code execution_count},
- * {@code result}, {@code error}, {@code execution_complete}, {@code ping}). The run ends at the first {@code error}
- * or {@code execution_complete} (after a kernel error execd also sends {@code execution_complete}, which carries
- * nothing more), and at an error object execd appended to the stream ({@code {"code", "message"}} without a
- * {@code type}), which becomes a {@link CodeError} named by its code, as commands do. Unknown types, unknown fields
- * and pings are ignored; a missing timestamp is the time the event was applied.
+ * {@code result}, {@code error}, {@code execution_complete}, {@code ping}). The run ends at {@code execution_complete},
+ * which execd sends after a kernel error too ({@code status} "error", {@code error}, then {@code execution_complete}
+ * once the kernel is idle again, when execd also releases the context: a next run sent before it would find the
+ * context busy). An error object execd appended to the stream ({@code {"code", "message"}} without a {@code type})
+ * also ends it: before a kernel error it is execd's failure of the run ({@link #serverError()}, for example a context
+ * already running code), after one it only repeats that the run failed. Unknown types, unknown fields and pings are
+ * ignored; a missing timestamp is the time the event was applied.
  */
 public final class CodeEventMapper {
     private final CodeExecutionHandlers handlers;
@@ -35,6 +38,8 @@ public final class CodeEventMapper {
     private final CodeExecution.Builder execution = CodeExecution.builder();
     private volatile @Nullable String contextId;
     private boolean finished;
+    private boolean kernelError;
+    private @Nullable SandboxError serverError;
 
     /**
      * Creates a mapper for one run.
@@ -77,7 +82,10 @@ public final class CodeEventMapper {
         JsonNode type = event.get("type");
         if (type == null || !type.isTextual()) {
             if (event.hasNonNull("code")) {
-                fail(new CodeError(text(event, "code"), text(event, "message"), List.of(), timestamp));
+                if (!kernelError) {
+                    serverError = new SandboxError(text(event, "code"), text(event, "message"));
+                }
+                finished = true;
             }
             return finished;
         }
@@ -115,7 +123,13 @@ public final class CodeEventMapper {
             }
             case "error" -> {
                 JsonNode error = event.path("error");
-                fail(new CodeError(text(error, "ename"), text(error, "evalue"), traceback(error), timestamp));
+                JsonNode detail = event.get("error");
+                CodeError codeError = detail != null && detail.isTextual()
+                        ? new CodeError("", detail.textValue(), List.of(), timestamp)
+                        : new CodeError(text(error, "ename"), text(error, "evalue"), traceback(error), timestamp);
+                execution.error(codeError);
+                kernelError = true;
+                handlers.onError(codeError);
             }
             case "execution_complete" -> {
                 JsonNode time = event.get("execution_time");
@@ -133,12 +147,31 @@ public final class CodeEventMapper {
     }
 
     /**
-     * Whether the run has ended (an error or a completion was applied).
+     * Whether the run has ended (a completion or an appended error object was applied).
      *
      * @return whether it ended
      */
     public boolean finished() {
         return finished;
+    }
+
+    /**
+     * Whether the kernel reported an error: the run's outcome is then known, and a stream that ends without its
+     * {@code execution_complete} lost nothing the caller needs.
+     *
+     * @return whether an {@code error} event was applied
+     */
+    public boolean hasKernelError() {
+        return kernelError;
+    }
+
+    /**
+     * execd's failure of the run, from an error object it appended to the 200 stream before any kernel error.
+     *
+     * @return the code and message, or {@code null}
+     */
+    public @Nullable SandboxError serverError() {
+        return serverError;
     }
 
     /**
@@ -158,12 +191,6 @@ public final class CodeEventMapper {
      */
     public CodeExecution execution() {
         return execution.build();
-    }
-
-    private void fail(CodeError error) {
-        execution.error(error);
-        finished = true;
-        handlers.onError(error);
     }
 
     private static Instant timestamp(JsonNode event) {

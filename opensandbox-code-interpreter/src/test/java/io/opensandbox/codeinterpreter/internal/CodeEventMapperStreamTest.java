@@ -133,7 +133,9 @@ class CodeEventMapperStreamTest {
         CodeExecution failed = run("undefined_name", handlers);
         assertThat(failed.error().orElseThrow().name()).isEqualTo("NameError");
         assertThat(failed.error().orElseThrow().traceback()).isNotEmpty();
-        assertThat(failed.complete()).isEmpty();
+        assertThat(failed.complete())
+                .as("execd completes after a kernel error too")
+                .isPresent();
 
         assertThat(seen)
                 .containsExactly(

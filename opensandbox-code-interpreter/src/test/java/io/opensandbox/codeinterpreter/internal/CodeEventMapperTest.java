@@ -3,6 +3,7 @@ package io.opensandbox.codeinterpreter.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.opensandbox.api.SandboxError;
 import io.opensandbox.api.internal.Json;
 import io.opensandbox.codeinterpreter.CodeError;
 import io.opensandbox.codeinterpreter.CodeExecution;
@@ -135,14 +136,16 @@ class CodeEventMapperTest {
     }
 
     @Test
-    void errorStream_isDataOnTheExecution_andEndsAtTheError() {
+    void errorStream_isDataOnTheExecution_andEndsAtTheCompletionThatFollows() {
         Recorder handlers = new Recorder();
         CodeEventMapper mapper = new CodeEventMapper(handlers, false);
 
         List<Boolean> ends = applyAll(mapper, ERROR_STREAM);
 
-        // the completion execd sends after a kernel error comes after the end and changes nothing
-        assertThat(ends).containsExactly(false, false, false, true, true);
+        // execd releases the context only when it sends the completion after the error: the run ends there
+        assertThat(ends).containsExactly(false, false, false, false, true);
+        assertThat(mapper.hasKernelError()).isTrue();
+        assertThat(mapper.serverError()).isNull();
         CodeExecution execution = mapper.execution();
         CodeError error = execution.error().orElseThrow();
         assertThat(error.name()).isEqualTo("NameError");
@@ -150,11 +153,11 @@ class CodeEventMapperTest {
         assertThat(error.traceback()).hasSize(4);
         assertThat(error.traceback().get(3)).isEqualTo("\u001b[0;31mNameError\u001b[0m: name 'y' is not defined");
         assertThat(error.timestamp()).isEqualTo(Instant.ofEpochMilli(1733550000004L));
-        assertThat(execution.complete()).isEmpty();
+        assertThat(execution.complete()).isPresent();
         assertThat(execution.executionCount()).isEmpty();
         assertThat(execution.stderrText()).isEqualTo("warning: about to fail\n");
         assertThat(handlers.calls)
-                .containsExactly("stderr:warning: about to fail\n", "status:error", "error:NameError");
+                .containsExactly("stderr:warning: about to fail\n", "status:error", "error:NameError", "complete:3");
     }
 
     @Test
@@ -191,7 +194,7 @@ class CodeEventMapperTest {
     }
 
     @Test
-    void appendedJsonError_endsTheRunAsAnErrorNamedByItsCode() {
+    void appendedJsonError_endsTheRunAsExecdsFailure_notAsAKernelError() {
         Recorder handlers = new Recorder();
         CodeEventMapper mapper = new CodeEventMapper(handlers, false);
         mapper.apply("{\"type\":\"init\",\"text\":\"ctx-1\",\"timestamp\":1}");
@@ -201,11 +204,22 @@ class CodeEventMapperTest {
                 mapper.apply("{\"code\":\"RUNTIME_ERROR\",\"message\":\"error running codes session is busy\"}");
 
         assertThat(ended).isTrue();
-        CodeError error = mapper.execution().error().orElseThrow();
-        assertThat(error.name()).isEqualTo("RUNTIME_ERROR");
-        assertThat(error.value()).isEqualTo("error running codes session is busy");
-        assertThat(error.traceback()).isEmpty();
-        assertThat(handlers.calls).containsExactly("error:RUNTIME_ERROR");
+        assertThat(mapper.serverError())
+                .isEqualTo(new SandboxError("RUNTIME_ERROR", "error running codes session is busy"));
+        assertThat(mapper.execution().error()).isEmpty();
+        assertThat(handlers.calls).isEmpty();
+    }
+
+    @Test
+    void appendedJsonErrorAfterAKernelError_endsTheRun_andKeepsTheKernelError() {
+        CodeEventMapper mapper = new CodeEventMapper(CodeExecutionHandlers.NONE, false);
+        mapper.apply("{\"type\":\"error\",\"error\":{\"ename\":\"ContextCancelled\",\"evalue\":\"Interrupt kernel\"}}");
+
+        assertThat(mapper.apply("{\"code\":\"RUNTIME_ERROR\",\"message\":\"context cancelled, interrupt kernel\"}"))
+                .isTrue();
+
+        assertThat(mapper.serverError()).isNull();
+        assertThat(mapper.execution().error().orElseThrow().name()).isEqualTo("ContextCancelled");
     }
 
     @Test
@@ -252,7 +266,7 @@ class CodeEventMapperTest {
         assertThat(mapper.apply("{\"type\":\"execution_count\",\"execution_count\":\"many\"}"))
                 .isFalse();
         assertThat(mapper.apply("{\"type\":\"error\",\"error\":{\"ename\":\"Boom\"}}"))
-                .isTrue();
+                .isFalse();
 
         CodeExecution execution = mapper.execution();
         assertThat(execution.stdout()).singleElement().satisfies(output -> {

@@ -247,8 +247,9 @@ final class CodeApi {
             appendError(ex, "error running codes session is busy");
             return;
         }
+        long elapsed = -1;
         try {
-            stream(stream, k, code);
+            elapsed = stream(stream, k, code);
         } catch (IOException e) {
             appendError(ex, "error running codes " + e.getMessage());
             if (!k.alive()) {
@@ -256,6 +257,11 @@ final class CodeApi {
             }
         } finally {
             k.runLock().unlock();
+        }
+        // Only once the context is free: a client that runs its next code as soon as it reads the completion must
+        // never find the context busy with the run it has just seen end.
+        if (elapsed >= 0) {
+            stream.send(EventStream.complete(elapsed));
         }
     }
 
@@ -279,8 +285,13 @@ final class CodeApi {
         }
     }
 
-    /** Runs the code and streams execd's events for the kernel's messages, until the run ends. */
-    private void stream(EventStream stream, Kernel k, String code) throws IOException {
+    /**
+     * Runs the code and streams execd's events for the kernel's messages until the run ends, all but the
+     * completion, which the caller sends once the context is released.
+     *
+     * @return the run's time in milliseconds, or -1 when the server is closing or the run outlived its limit
+     */
+    private long stream(EventStream stream, Kernel k, String code) throws IOException {
         long started = System.currentTimeMillis();
         long pingMs = core.config().pingInterval().toMillis();
         long nextPing = started + pingMs;
@@ -319,8 +330,7 @@ final class CodeApi {
                         stream.send(error);
                     }
                     case "done" -> {
-                        stream.send(EventStream.complete(System.currentTimeMillis() - started));
-                        return;
+                        return System.currentTimeMillis() - started;
                     }
                     case Kernel.EXIT ->
                         throw new IOException(
@@ -333,6 +343,7 @@ final class CodeApi {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return -1;
     }
 
     /** An {@code execute_result} as execd forwards it: the count, then the bundle with {@code text/plain} as text. */
