@@ -6,7 +6,6 @@ import io.opensandbox.api.InvalidArgumentException;
 import io.opensandbox.api.SandboxError;
 import io.opensandbox.api.SandboxException;
 import io.opensandbox.api.internal.ApiClient;
-import io.opensandbox.api.internal.Futures;
 import io.opensandbox.api.internal.Json;
 import io.opensandbox.api.internal.Transports;
 import io.opensandbox.api.internal.Urls;
@@ -68,17 +67,13 @@ final class LifecycleCalls {
         return call.send().thenApply(response -> Json.read(response.body(), type));
     }
 
-    private static <T> T await(CompletableFuture<T> future, String what) {
-        return Futures.await(future, what);
-    }
-
     CompletableFuture<SandboxInfo> createAsync(Wire.CreateSandboxRequest request) {
         return json(client.call("POST", "/sandboxes").json(request), Wire.Sandbox.class)
                 .thenApply(Convert::sandbox);
     }
 
     SandboxInfo get(String id) {
-        return await(getAsync(id), "get sandbox " + id);
+        return Convert.sandbox(client.call("GET", sandboxPath(id)).as(Wire.Sandbox.class));
     }
 
     CompletableFuture<SandboxInfo> getAsync(String id) {
@@ -110,12 +105,9 @@ final class LifecycleCalls {
             throw new InvalidArgumentException("renew duration " + timeout + " is absurdly long", null);
         }
         Instant expiresAt = Instant.now().plus(timeout).truncatedTo(ChronoUnit.MILLIS);
-        Wire.Renewal response = await(
-                json(
-                        client.call("POST", sandboxPath(id) + "/renew-expiration")
-                                .json(new Wire.Renewal(expiresAt.toString())),
-                        Wire.Renewal.class),
-                "renew sandbox " + id);
+        Wire.Renewal response = client.call("POST", sandboxPath(id) + "/renew-expiration")
+                .json(new Wire.Renewal(expiresAt.toString()))
+                .as(Wire.Renewal.class);
         Instant confirmed = Json.instant(response.expiresAt());
         return confirmed != null ? confirmed : expiresAt;
     }
@@ -124,13 +116,9 @@ final class LifecycleCalls {
         Objects.requireNonNull(patch, "patch");
         patch.keySet().forEach(LifecycleCalls::checkMetadataKey);
         Map<String, @Nullable String> body = new LinkedHashMap<>(patch);
-        return await(
-                json(
-                                client.call("PATCH", sandboxPath(id) + "/metadata")
-                                        .body(RequestBody.ofBytes(Json.writeWithNulls(body), "application/json")),
-                                Wire.Sandbox.class)
-                        .thenApply(Convert::sandbox),
-                "patch metadata of sandbox " + id);
+        return Convert.sandbox(client.call("PATCH", sandboxPath(id) + "/metadata")
+                .body(RequestBody.ofBytes(Json.writeWithNulls(body), "application/json"))
+                .as(Wire.Sandbox.class));
     }
 
     static void checkMetadataKey(String key) {
@@ -185,8 +173,7 @@ final class LifecycleCalls {
             query.add("metadata", pairs);
         }
         query.add("page", filter.page()).add("pageSize", filter.pageSize());
-        Wire.SandboxList page =
-                await(json(client.call("GET", "/sandboxes" + query), Wire.SandboxList.class), "list sandboxes");
+        Wire.SandboxList page = client.call("GET", "/sandboxes" + query).as(Wire.SandboxList.class);
         List<SandboxInfo> items = new ArrayList<>();
         if (page.items() != null) {
             page.items().forEach(item -> items.add(Convert.sandbox(item)));
@@ -206,12 +193,12 @@ final class LifecycleCalls {
         if (name != null) {
             call.json(new Wire.CreateSnapshotRequest(name));
         }
-        return await(json(call, Wire.Snapshot.class).thenApply(Convert::snapshot), "create snapshot of " + id);
+        return Convert.snapshot(call.as(Wire.Snapshot.class));
     }
 
     SnapshotInfo getSnapshot(String snapshotId) {
         String path = "/snapshots/" + Urls.segment(id(snapshotId, "snapshot id"));
-        return await(json(client.call("GET", path), Wire.Snapshot.class).thenApply(Convert::snapshot), "get snapshot");
+        return Convert.snapshot(client.call("GET", path).as(Wire.Snapshot.class));
     }
 
     Page<SnapshotInfo> listSnapshots(SnapshotFilter filter) {
@@ -223,8 +210,7 @@ final class LifecycleCalls {
                         filter.states().stream().map(SnapshotState::wireValue).collect(Collectors.toList()))
                 .add("page", filter.page())
                 .add("pageSize", filter.pageSize());
-        Wire.SnapshotList page =
-                await(json(client.call("GET", "/snapshots" + query), Wire.SnapshotList.class), "list snapshots");
+        Wire.SnapshotList page = client.call("GET", "/snapshots" + query).as(Wire.SnapshotList.class);
         List<SnapshotInfo> items = new ArrayList<>();
         if (page.items() != null) {
             page.items().forEach(item -> items.add(Convert.snapshot(item)));
@@ -243,8 +229,6 @@ final class LifecycleCalls {
                     "a diagnostics scope is required: container, lifecycle, runtime, network, process or all", null);
         }
         String path = sandboxPath(id) + "/diagnostics/" + kind + Urls.query().add("scope", scope.strip());
-        return await(
-                json(client.call("GET", path), Wire.Diagnostic.class).thenApply(Convert::diagnostic),
-                "get diagnostic " + kind + " of " + id);
+        return Convert.diagnostic(client.call("GET", path).as(Wire.Diagnostic.class));
     }
 }

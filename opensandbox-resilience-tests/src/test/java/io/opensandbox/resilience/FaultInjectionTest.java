@@ -121,6 +121,18 @@ class FaultInjectionTest {
         }
     }
 
+    private static <T> T awaitAsync(CompletableFuture<T> future) {
+        try {
+            return future.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof SandboxException sandboxException
+                    ? sandboxException
+                    : new SandboxException("UNEXPECTED", String.valueOf(e.getCause()));
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new SandboxException("HUNG", "the async call did not end: " + e);
+        }
+    }
+
     private static <T> Result<T> call(Supplier<T> action) {
         long start = System.nanoTime();
         try {
@@ -850,6 +862,7 @@ class FaultInjectionTest {
                     .streamIdleTimeout(Duration.ofSeconds(25))
                     .build();
             Result<SandboxInfo> result;
+            Result<Sandbox> asyncResult;
             Result<SandboxInfo> afterwards;
             try (Sandbox sandbox = Sandbox.connector("sbx")
                             .connectionConfig(config)
@@ -861,13 +874,26 @@ class FaultInjectionTest {
                         Commands.of(sandbox).runAsync("sleep 60", RunOptions.defaults(), ExecutionHandlers.NONE));
                 SdkResources.awaitAtMost(() -> (int) (2 - raw.count("POST /execd/command")), 0, Duration.ofSeconds(5));
 
-                result = call(() -> manager.getSandboxInfo("sbx")); // no connection free
+                result = call(() -> manager.getSandboxInfo("sbx"));
+                // no asynchronous connection free: connectAsync reads the sandbox through the asynchronous path
+                asyncResult = call(() -> awaitAsync(Sandbox.connector("sbx")
+                        .connectionConfig(config)
+                        .skipHealthCheck(true)
+                        .connectAsync()));
 
                 streams.forEach(stream -> stream.cancel(true));
                 afterwards = call(() -> manager.getSandboxInfo("sbx"));
             }
 
-            assertThat(result.failure()).isInstanceOf(SandboxTimeoutException.class);
+            // The default transport (HttpClient 5, the one this config gets) runs blocking calls on the calling
+            // thread over a pool of their own: streams that hold every asynchronous connection no longer starve them.
+            assertThat(result.failure())
+                    .as("a blocking call beside two stalled streams")
+                    .isNull();
+            assertThat(asyncResult.failure())
+                    .as("an asynchronous call with no connection free times out instead of hanging")
+                    .isInstanceOf(SandboxTimeoutException.class);
+            assertThat(asyncResult.millis()).isLessThan(700 + 5_000);
             assertThat(result.millis()).isLessThan(700 + 5_000);
             assertThat(afterwards.failure())
                     .as("the pool recovers once the streams end")

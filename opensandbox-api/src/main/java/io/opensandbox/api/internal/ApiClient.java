@@ -5,23 +5,32 @@ import io.opensandbox.api.ConnectionConfig;
 import io.opensandbox.api.Endpoint;
 import io.opensandbox.api.RetryPolicy;
 import io.opensandbox.api.SandboxClosedException;
+import io.opensandbox.api.SandboxError;
 import io.opensandbox.api.SandboxException;
 import io.opensandbox.api.SandboxHandle;
 import io.opensandbox.api.SandboxTimeoutException;
+import io.opensandbox.api.spi.BlockingExchanges;
+import io.opensandbox.api.spi.BlockingResponse;
 import io.opensandbox.api.spi.RequestBody;
 import io.opensandbox.api.spi.Transport;
 import io.opensandbox.api.spi.TransportRequest;
 import io.opensandbox.api.spi.TransportResponse;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -323,21 +332,41 @@ public final class ApiClient {
 
         private <T> CompletableFuture<T> withRetries(Supplier<CompletableFuture<T>> once) {
             CompletableFuture<T> result = lease.own(describe(), new CompletableFuture<>());
-            Duration callTimeout = config.callTimeout().orElse(null);
-            long deadline = callTimeout == null ? Long.MAX_VALUE : System.nanoTime() + callTimeout.toNanos();
-            if (callTimeout != null) {
-                int[] attempts = attemptsMade;
-                later(
-                        result,
-                        callTimeout.toNanos(),
-                        () -> result.completeExceptionally(new SandboxTimeoutException(
-                                        describe() + " did not finish within its call timeout of "
-                                                + callTimeout.toMillis() + " ms",
-                                        null)
-                                .withAttempts(Math.max(1, attempts[0]))));
-            }
+            long deadline = guard(result);
             attempt(once, 1, result, deadline);
             return result;
+        }
+
+        /**
+         * Ends the call with a {@link SandboxTimeoutException} when the config's call timeout passes first.
+         *
+         * @return the deadline in {@link System#nanoTime()} terms ({@code Long.MAX_VALUE} without a call timeout)
+         */
+        private long guard(CompletableFuture<?> result) {
+            Duration callTimeout = config.callTimeout().orElse(null);
+            if (callTimeout == null) {
+                return Long.MAX_VALUE;
+            }
+            int[] attempts = attemptsMade;
+            later(
+                    result,
+                    callTimeout.toNanos(),
+                    () -> result.completeExceptionally(new SandboxTimeoutException(
+                                    describe() + " did not finish within its call timeout of " + callTimeout.toMillis()
+                                            + " ms",
+                                    null)
+                            .withAttempts(Math.max(1, attempts[0]))));
+            return System.nanoTime() + callTimeout.toNanos();
+        }
+
+        private void retrying(int attempt, Duration delay, SandboxException error) {
+            LOG.debug(
+                    "{} failed on attempt {} ({}); retrying in {} ms",
+                    describe(),
+                    attempt,
+                    error.error().code(),
+                    delay.toMillis());
+            retryPolicy.listener().ifPresent(listener -> listener.onRetry(describe(), attempt, delay, error));
         }
 
         /** Runs an action on the lease's timer, cancelled when the call completes first. */
@@ -393,13 +422,7 @@ public final class ApiClient {
                     result.completeExceptionally(error.withAttempts(attempt));
                     return;
                 }
-                LOG.debug(
-                        "{} failed on attempt {} ({}); retrying in {} ms",
-                        describe(),
-                        attempt,
-                        error.error().code(),
-                        delay.toMillis());
-                policy.listener().ifPresent(listener -> listener.onRetry(describe(), attempt, delay, error));
+                retrying(attempt, delay, error);
                 later(result, delay.toNanos(), () -> {
                     if (!result.isDone()) {
                         attempt(once, attempt + 1, result, deadline);
@@ -474,7 +497,7 @@ public final class ApiClient {
          * @return the value
          */
         public <T> T as(Class<T> type) {
-            return Json.read(Futures.await(send(), describe()).body(), type);
+            return Json.read(execute().body(), type);
         }
 
         /**
@@ -485,7 +508,7 @@ public final class ApiClient {
          * @return the value
          */
         public <T> T as(TypeReference<T> type) {
-            return Json.read(Futures.await(send(), describe()).body(), type);
+            return Json.read(execute().body(), type);
         }
 
         /**
@@ -494,7 +517,107 @@ public final class ApiClient {
          * @return the response
          */
         public Response execute() {
+            RequestBody content = body;
+            Optional<BlockingExchanges> blocking = transport.blockingExchanges();
+            if (blocking.isPresent() && (content == null || content.bytes().isPresent())) {
+                return executeOnCaller(blocking.get());
+            }
             return Futures.await(send(), describe());
+        }
+
+        /**
+         * {@link #send} on the calling thread: the same attempts, retry waits, call timeout and observation, with
+         * every exchange run by the transport on this thread. The lease still owns the call: closing it, or the call
+         * timeout, completes {@code result}, which aborts the exchange in flight and ends a retry wait.
+         */
+        private Response executeOnCaller(BlockingExchanges exchanges) {
+            CompletableFuture<Response> result = lease.own(describe(), new CompletableFuture<>());
+            long deadline = guard(result);
+            for (int attempt = 1; ; attempt++) {
+                attemptsMade[0] = attempt;
+                observation.attempt(attempt);
+                RequestBody sending = body;
+                if (sending != null && sending.contentLength() > 0) {
+                    observation.sent(sending.contentLength());
+                }
+                SandboxException error;
+                try {
+                    Response response = exchangeOnce(exchanges, result);
+                    if (result.complete(response)) {
+                        return response;
+                    }
+                    error = null; // closed or timed out just as the answer came: that is the outcome
+                } catch (SandboxException e) {
+                    error = e;
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    SandboxException interrupted = interrupted(null);
+                    result.completeExceptionally(interrupted);
+                    throw interrupted;
+                }
+                if (result.isDone() || error == null) {
+                    return Futures.await(result, describe()); // throws how the call was ended
+                }
+                RequestBody content = body;
+                Duration retryIn =
+                        Retries.delay(retryPolicy, method, attempt, error, content == null || content.isRepeatable());
+                Duration delay =
+                        retryIn != null && System.nanoTime() + retryIn.toNanos() - deadline <= 0 ? retryIn : null;
+                if (delay == null) {
+                    SandboxException failed = error.withAttempts(attempt);
+                    result.completeExceptionally(failed);
+                    throw failed;
+                }
+                retrying(attempt, delay, error);
+                try {
+                    result.get(delay.toNanos(), TimeUnit.NANOSECONDS);
+                    return Futures.await(result, describe()); // ended while waiting
+                } catch (TimeoutException e) {
+                    // waited out: next attempt
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    SandboxException interrupted = interrupted(e);
+                    result.completeExceptionally(interrupted);
+                    throw interrupted;
+                } catch (ExecutionException | CancellationException e) {
+                    throw ErrorMapper.fromFailure(e, describe());
+                }
+            }
+        }
+
+        private SandboxException interrupted(@Nullable Throwable cause) {
+            return new SandboxException(
+                    new SandboxError(SandboxError.CANCELLED, describe() + " was interrupted"), null, cause);
+        }
+
+        private Response exchangeOnce(BlockingExchanges exchanges, CompletableFuture<Response> abort) {
+            TransportRequest request = request(false);
+            long start = System.nanoTime();
+            HttpLog.request(config.debug(), method, request.uri(), request.headers());
+            try (BlockingResponse response = exchanges.exchange(request, abort)) {
+                int status = response.statusCode();
+                HttpLog.response(config.debug(), method, request.uri(), status, start, response.headers());
+                observation.status(status);
+                InputStream in = response.body();
+                if (status / 100 != 2) {
+                    // the status is the answer: read at most the start of the body for the message
+                    byte[] head;
+                    try {
+                        head = in.readNBytes(Bodies.ERROR_BODY_LIMIT);
+                    } catch (IOException e) {
+                        head = new byte[0];
+                    }
+                    throw ErrorMapper.fromResponse(status, response.headers(), head);
+                }
+                byte[] bytes = in.readNBytes(limit);
+                if (bytes.length == limit && in.read() >= 0) {
+                    throw Bodies.tooLarge(limit);
+                }
+                observation.received(bytes.length);
+                return new Response(status, response.headers(), bytes);
+            } catch (IOException | RuntimeException e) {
+                throw ErrorMapper.fromFailure(e, describe());
+            }
         }
     }
 }

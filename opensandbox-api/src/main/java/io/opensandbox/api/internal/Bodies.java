@@ -67,9 +67,7 @@ public final class Bodies {
                         result.complete(out.toByteArray());
                         return;
                     }
-                    result.completeExceptionally(new SandboxException(
-                            SandboxError.UNEXPECTED_RESPONSE,
-                            "the response body is larger than the " + limit + " bytes expected"));
+                    result.completeExceptionally(tooLarge(limit));
                     return;
                 }
                 if (buffer.hasArray()) {
@@ -92,6 +90,17 @@ public final class Bodies {
             }
         });
         return result;
+    }
+
+    /**
+     * The failure of a body that grew past its limit.
+     *
+     * @param limit the most bytes accepted
+     * @return the exception
+     */
+    public static SandboxException tooLarge(int limit) {
+        return new SandboxException(
+                SandboxError.UNEXPECTED_RESPONSE, "the response body is larger than the " + limit + " bytes expected");
     }
 
     /**

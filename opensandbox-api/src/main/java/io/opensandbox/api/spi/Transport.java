@@ -1,5 +1,6 @@
 package io.opensandbox.api.spi;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -45,6 +46,17 @@ public interface Transport extends AutoCloseable {
      *     {@link java.io.IOException}
      */
     CompletableFuture<TransportResponse> send(TransportRequest request);
+
+    /**
+     * Exchanges on the calling thread, if this transport has them: an optional capability (see
+     * {@link BlockingExchanges}) that the SDK uses for blocking calls with small bodies. The default has none, and
+     * every exchange goes through {@link #send}.
+     *
+     * @return the capability, or empty
+     */
+    default Optional<BlockingExchanges> blockingExchanges() {
+        return Optional.empty();
+    }
 
     /**
      * The transport's name, as its provider reports it (for example {@code httpclient5}).

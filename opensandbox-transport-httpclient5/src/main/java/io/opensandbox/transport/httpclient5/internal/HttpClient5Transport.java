@@ -2,6 +2,7 @@ package io.opensandbox.transport.httpclient5.internal;
 
 import io.opensandbox.api.internal.Threads;
 import io.opensandbox.api.internal.Timer;
+import io.opensandbox.api.spi.BlockingExchanges;
 import io.opensandbox.api.spi.Transport;
 import io.opensandbox.api.spi.TransportOptions;
 import io.opensandbox.api.spi.TransportRequest;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +47,7 @@ public final class HttpClient5Transport implements Transport {
 
     private final String name;
     private final CloseableHttpAsyncClient client;
+    private final ClassicExchanges classic;
     private final Timer timer;
     private final Threads clientThreads;
     private final Threads timerThreads;
@@ -54,6 +57,7 @@ public final class HttpClient5Transport implements Transport {
     private HttpClient5Transport(
             String name,
             CloseableHttpAsyncClient client,
+            ClassicExchanges classic,
             Timer timer,
             Threads clientThreads,
             Threads timerThreads,
@@ -61,6 +65,7 @@ public final class HttpClient5Transport implements Transport {
         this.name = name;
         this.closed = closed;
         this.client = client;
+        this.classic = classic;
         this.timer = timer;
         this.clientThreads = clientThreads;
         this.timerThreads = timerThreads;
@@ -134,8 +139,9 @@ public final class HttpClient5Transport implements Transport {
                 .disableConnectionState()
                 .build();
         Timer timer = new Timer(timerThreads);
+        ClassicExchanges classic = ClassicExchanges.create(name, options, timer, closed);
         client.start();
-        return new HttpClient5Transport(name, client, timer, clientThreads, timerThreads, closed);
+        return new HttpClient5Transport(name, client, classic, timer, clientThreads, timerThreads, closed);
     }
 
     @Override
@@ -154,6 +160,15 @@ public final class HttpClient5Transport implements Transport {
         return exchange.result();
     }
 
+    /**
+     * Exchanges on the calling thread, through HttpClient's classic client: what the SDK's blocking calls with small
+     * bodies use, since they then skip the two thread hand-overs of an asynchronous exchange.
+     */
+    @Override
+    public Optional<BlockingExchanges> blockingExchanges() {
+        return Optional.of(classic);
+    }
+
     @Override
     public String name() {
         return name;
@@ -170,6 +185,7 @@ public final class HttpClient5Transport implements Transport {
         for (Exchange exchange : running) {
             exchange.abort(reason);
         }
+        classic.close();
         client.close(CloseMode.IMMEDIATE);
         timer.shutdownNow();
         clientThreads.awaitTermination(5, TimeUnit.SECONDS);
