@@ -5,7 +5,6 @@ import io.opensandbox.api.ConnectionConfig;
 import io.opensandbox.api.Endpoint;
 import io.opensandbox.api.RetryPolicy;
 import io.opensandbox.api.SandboxClosedException;
-import io.opensandbox.api.SandboxError;
 import io.opensandbox.api.SandboxException;
 import io.opensandbox.api.SandboxHandle;
 import io.opensandbox.api.SandboxTimeoutException;
@@ -359,6 +358,15 @@ public final class ApiClient {
             return System.nanoTime() + callTimeout.toNanos();
         }
 
+        /** The wait before the next attempt, or {@code null}: no retry the policy refuses or that would start late. */
+        private @Nullable Duration retryDelay(int attempt, SandboxException error, long deadline) {
+            RequestBody content = body;
+            Duration retryIn =
+                    Retries.delay(retryPolicy, method, attempt, error, content == null || content.isRepeatable());
+            // no retry that would start after the call's deadline
+            return retryIn != null && System.nanoTime() + retryIn.toNanos() - deadline <= 0 ? retryIn : null;
+        }
+
         private void retrying(int attempt, Duration delay, SandboxException error) {
             LOG.debug(
                     "{} failed on attempt {} ({}); retrying in {} ms",
@@ -410,14 +418,7 @@ public final class ApiClient {
                     return;
                 }
                 SandboxException error = ErrorMapper.fromFailure(failure, describe());
-                RetryPolicy policy = retryPolicy;
-                RequestBody content = body;
-                Duration retryIn = result.isDone()
-                        ? null
-                        : Retries.delay(policy, method, attempt, error, content == null || content.isRepeatable());
-                // no retry that would start after the call's deadline
-                Duration delay =
-                        retryIn != null && System.nanoTime() + retryIn.toNanos() - deadline <= 0 ? retryIn : null;
+                Duration delay = result.isDone() ? null : retryDelay(attempt, error, deadline);
                 if (delay == null) {
                     result.completeExceptionally(error.withAttempts(attempt));
                     return;
@@ -551,18 +552,14 @@ public final class ApiClient {
                     error = e;
                 }
                 if (Thread.currentThread().isInterrupted()) {
-                    SandboxException interrupted = interrupted(null);
+                    SandboxException interrupted = Futures.interrupted(describe(), null);
                     result.completeExceptionally(interrupted);
                     throw interrupted;
                 }
                 if (result.isDone() || error == null) {
                     return Futures.await(result, describe()); // throws how the call was ended
                 }
-                RequestBody content = body;
-                Duration retryIn =
-                        Retries.delay(retryPolicy, method, attempt, error, content == null || content.isRepeatable());
-                Duration delay =
-                        retryIn != null && System.nanoTime() + retryIn.toNanos() - deadline <= 0 ? retryIn : null;
+                Duration delay = retryDelay(attempt, error, deadline);
                 if (delay == null) {
                     SandboxException failed = error.withAttempts(attempt);
                     result.completeExceptionally(failed);
@@ -576,18 +573,13 @@ public final class ApiClient {
                     // waited out: next attempt
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    SandboxException interrupted = interrupted(e);
+                    SandboxException interrupted = Futures.interrupted(describe(), e);
                     result.completeExceptionally(interrupted);
                     throw interrupted;
                 } catch (ExecutionException | CancellationException e) {
                     throw ErrorMapper.fromFailure(e, describe());
                 }
             }
-        }
-
-        private SandboxException interrupted(@Nullable Throwable cause) {
-            return new SandboxException(
-                    new SandboxError(SandboxError.CANCELLED, describe() + " was interrupted"), null, cause);
         }
 
         private Response exchangeOnce(BlockingExchanges exchanges, CompletableFuture<Response> abort) {

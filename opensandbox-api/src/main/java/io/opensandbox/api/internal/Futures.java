@@ -4,6 +4,7 @@ import io.opensandbox.api.SandboxError;
 import io.opensandbox.api.SandboxException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /** Waiting on futures from blocking methods. */
 public final class Futures {
@@ -25,11 +26,22 @@ public final class Futures {
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
-            throw new SandboxException(new SandboxError(SandboxError.CANCELLED, what + " was interrupted"), null, e);
+            throw interrupted(what, e);
         } catch (ExecutionException e) {
             throw ErrorMapper.fromFailure(e, what);
         } catch (java.util.concurrent.CancellationException e) {
             throw ErrorMapper.fromFailure(e, what);
         }
+    }
+
+    /**
+     * The failure of a blocking call whose thread was interrupted.
+     *
+     * @param what a short description of the call, for the message
+     * @param cause the interruption, if an exception carried it
+     * @return a {@link SandboxError#CANCELLED} exception
+     */
+    public static SandboxException interrupted(String what, @Nullable Throwable cause) {
+        return new SandboxException(new SandboxError(SandboxError.CANCELLED, what + " was interrupted"), null, cause);
     }
 }

@@ -46,7 +46,6 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpException;
-import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.config.RegistryBuilder;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
@@ -64,6 +63,16 @@ import org.jspecify.annotations.Nullable;
  * interrupt (the channel is closed and the read fails), and a plain socket read is not.
  */
 final class ClassicExchanges implements BlockingExchanges {
+    /** What every exchange runs with; each request adds its own response (socket) timeout. */
+    private static final RequestConfig DEFAULTS = RequestConfig.custom()
+            .setConnectionRequestTimeout(Timeout.DISABLED)
+            .setRedirectsEnabled(false)
+            .setAuthenticationEnabled(false)
+            .setContentCompressionEnabled(false)
+            .setProtocolUpgradeEnabled(false)
+            .setExpectContinueEnabled(false)
+            .build();
+
     private final String name;
     private final CloseableHttpClient client;
     private final Timer timer;
@@ -99,14 +108,7 @@ final class ClassicExchanges implements BlockingExchanges {
         connections.setDefaultTlsConfig(TlsConfig.custom().build());
         CloseableHttpClient client = HttpClients.custom()
                 .setConnectionManager(connections)
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectionRequestTimeout(Timeout.DISABLED)
-                        .setRedirectsEnabled(false)
-                        .setAuthenticationEnabled(false)
-                        .setContentCompressionEnabled(false)
-                        .setProtocolUpgradeEnabled(false)
-                        .setExpectContinueEnabled(false)
-                        .build())
+                .setDefaultRequestConfig(DEFAULTS)
                 .addExecInterceptorBefore(ChainElement.MAIN_TRANSPORT.name(), "opensandbox-abort", new Hook())
                 .setUserAgent(options.userAgent())
                 .disableRedirectHandling()
@@ -160,16 +162,7 @@ final class ClassicExchanges implements BlockingExchanges {
         Attempt(TransportRequest request) {
             this.request = request;
             this.http = new HttpUriRequestBase(request.method(), request.uri());
-            for (Map.Entry<String, List<String>> header : request.headers().entrySet()) {
-                String headerName = header.getKey();
-                if (headerName.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH)
-                        || headerName.equalsIgnoreCase(HttpHeaders.TRANSFER_ENCODING)) {
-                    continue; // framing follows the body
-                }
-                for (String value : header.getValue()) {
-                    http.addHeader(headerName, value);
-                }
-            }
+            Exchange.copyHeaders(request, http);
             Optional<RequestBody> content = request.body();
             if (content.isPresent()) {
                 ByteBuffer bytes = content.get()
@@ -181,14 +174,8 @@ final class ClassicExchanges implements BlockingExchanges {
                 http.setEntity(new ByteArrayEntity(array, null));
             }
             Duration idle = request.idleTimeout().orElse(request.timeout());
-            http.setConfig(RequestConfig.custom()
-                    .setConnectionRequestTimeout(Timeout.DISABLED)
+            http.setConfig(RequestConfig.copy(DEFAULTS)
                     .setResponseTimeout(Timeout.of(idle))
-                    .setRedirectsEnabled(false)
-                    .setAuthenticationEnabled(false)
-                    .setContentCompressionEnabled(false)
-                    .setProtocolUpgradeEnabled(false)
-                    .setExpectContinueEnabled(false)
                     .build());
             context.setAttribute(Hook.ATTEMPT, this);
         }

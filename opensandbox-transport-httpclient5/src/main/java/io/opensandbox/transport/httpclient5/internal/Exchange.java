@@ -20,6 +20,7 @@ import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.message.BasicHttpRequest;
 import org.apache.hc.core5.http.nio.AsyncEntityProducer;
 import org.apache.hc.core5.http.nio.AsyncRequestProducer;
@@ -56,22 +57,27 @@ final class Exchange {
         this.body = new ResponseBody(this, request.idleTimeout().orElse(null), transport.timer());
     }
 
+    /** Copies a request's headers to HttpClient's request, all but the framing ones: framing follows the body. */
+    static void copyHeaders(TransportRequest request, HttpRequest target) {
+        for (Map.Entry<String, List<String>> header : request.headers().entrySet()) {
+            String name = header.getKey();
+            if (name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH)
+                    || name.equalsIgnoreCase(HttpHeaders.TRANSFER_ENCODING)) {
+                continue;
+            }
+            for (String value : header.getValue()) {
+                target.addHeader(name, value);
+            }
+        }
+    }
+
     CompletableFuture<TransportResponse> result() {
         return result;
     }
 
     void start() {
         BasicHttpRequest httpRequest = new BasicHttpRequest(request.method(), request.uri());
-        for (Map.Entry<String, List<String>> header : request.headers().entrySet()) {
-            String name = header.getKey();
-            if (name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH)
-                    || name.equalsIgnoreCase(HttpHeaders.TRANSFER_ENCODING)) {
-                continue; // framing follows the body
-            }
-            for (String value : header.getValue()) {
-                httpRequest.addHeader(name, value);
-            }
-        }
+        copyHeaders(request, httpRequest);
         AsyncEntityProducer entity = null;
         Optional<RequestBody> requestBody = request.body();
         if (requestBody.isPresent()) {
