@@ -33,6 +33,8 @@ public record SandboxError(String code, String message) {
     public static final String CANCELLED = "CANCELLED";
     /** The sandbox, manager or handle the call belongs to was closed while the call was waiting or running. */
     public static final String CLOSED = "CLOSED";
+    /** The transport in use lacks an optional capability the operation needs (for example WebSocket). */
+    public static final String UNSUPPORTED = "UNSUPPORTED";
 
     /**
      * Checks the components.

@@ -59,6 +59,16 @@ public interface Transport extends AutoCloseable {
     }
 
     /**
+     * WebSocket connections, if this transport has them: an optional capability (see {@link WebSockets}) that
+     * interactive features such as terminals need. The default has none.
+     *
+     * @return the capability, or empty
+     */
+    default Optional<WebSockets> webSockets() {
+        return Optional.empty();
+    }
+
+    /**
      * The transport's name, as its provider reports it (for example {@code httpclient5}).
      *
      * @return the name
