@@ -15,6 +15,7 @@ import io.opensandbox.api.internal.Futures;
 import io.opensandbox.api.internal.Json;
 import io.opensandbox.api.internal.Urls;
 import io.opensandbox.api.internal.stream.BodyReader;
+import io.opensandbox.api.internal.stream.ByteSource;
 import io.opensandbox.api.internal.stream.InputStreamSource;
 import io.opensandbox.api.spi.BlockingResponse;
 import io.opensandbox.api.spi.RequestBody;
@@ -782,16 +783,8 @@ public final class SandboxFiles {
             throw openFailure(e, transfer);
         }
         try {
-            Shape shape = shape(path, range, response.statusCode(), name -> first(response.headers(), name));
-            return new DownloadStream(
-                    new InputStreamSource(response),
-                    response::close,
-                    transfer,
-                    "download of " + path,
-                    options.listener(),
-                    shape.length(),
-                    shape.skip(),
-                    shape.limit());
+            return shape(path, range, response.statusCode(), name -> first(response.headers(), name)).stream(
+                    new InputStreamSource(response), response::close, path, options, transfer);
         } catch (RuntimeException e) {
             response.close();
             transfer.finish();
@@ -864,15 +857,7 @@ public final class SandboxFiles {
         Shape shape = shape(path, range, response.statusCode(), response::header);
         BodyReader stream = BodyReader.bulk();
         stream.subscribeTo(response);
-        return new DownloadStream(
-                stream,
-                response::close,
-                transfer,
-                "download of " + path,
-                options.listener(),
-                shape.length(),
-                shape.skip(),
-                shape.limit());
+        return shape.stream(stream, response::close, path, options, transfer);
     }
 
     /**
@@ -882,7 +867,13 @@ public final class SandboxFiles {
      * @param skip bytes to drop at the start (a server that ignored the range)
      * @param limit the most bytes to deliver, or {@code -1} for all
      */
-    private record Shape(long length, long skip, long limit) {}
+    private record Shape(long length, long skip, long limit) {
+        DownloadStream stream(
+                ByteSource body, Runnable closeResponse, String path, ReadOptions options, Transfer transfer) {
+            return new DownloadStream(
+                    body, closeResponse, transfer, "download of " + path, options.listener(), length, skip, limit);
+        }
+    }
 
     /** Checks a download's status and range headers and says what of the body to deliver. */
     private static Shape shape(
