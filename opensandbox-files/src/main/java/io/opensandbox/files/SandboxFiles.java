@@ -15,6 +15,9 @@ import io.opensandbox.api.internal.Futures;
 import io.opensandbox.api.internal.Json;
 import io.opensandbox.api.internal.Urls;
 import io.opensandbox.api.internal.stream.BodyReader;
+import io.opensandbox.api.internal.stream.ByteSource;
+import io.opensandbox.api.internal.stream.InputStreamSource;
+import io.opensandbox.api.spi.BlockingResponse;
 import io.opensandbox.api.spi.RequestBody;
 import io.opensandbox.api.spi.TransportResponse;
 import io.opensandbox.files.internal.DownloadStream;
@@ -733,8 +736,8 @@ public final class SandboxFiles {
     private record Opening(
             ApiClient.Call call, @Nullable ByteRange range, CompletableFuture<TransportResponse> exchange) {}
 
-    /** Sends a download whose path the public method checked; aborting the transfer cancels it. */
-    private Opening start(String path, ReadOptions options, Transfer transfer) {
+    /** The download request of a path whose public method checked it, not sent yet. */
+    private ApiClient.Call downloadCall(String path, @Nullable ByteRange range, Transfer transfer) {
         ApiClient api;
         try {
             api = client();
@@ -742,11 +745,17 @@ public final class SandboxFiles {
             transfer.finish();
             throw e;
         }
-        ByteRange range = options.byteRange().orElse(null);
         ApiClient.Call call = api.call("GET", "/files/download" + Urls.query().add("path", path));
         if (range != null) {
             call.header("Range", range.toHeaderValue());
         }
+        return call;
+    }
+
+    /** Sends a download through the transport's I/O threads; aborting the transfer cancels it. */
+    private Opening start(String path, ReadOptions options, Transfer transfer) {
+        ByteRange range = options.byteRange().orElse(null);
+        ApiClient.Call call = downloadCall(path, range, transfer);
         CompletableFuture<TransportResponse> exchange = call.open();
         transfer.onAbort(() -> {
             exchange.cancel(true);
@@ -755,8 +764,41 @@ public final class SandboxFiles {
         return new Opening(call, range, exchange);
     }
 
-    /** Opens a download on the calling thread. */
+    /**
+     * Opens a download on the calling thread. When the transport can, the calling thread also does the exchange and
+     * reads the body from the connection itself (no I/O thread, no queue); aborting the transfer aborts the exchange.
+     */
     private DownloadStream open(String path, ReadOptions options, Transfer transfer) {
+        ByteRange range = options.byteRange().orElse(null);
+        ApiClient.Call call = downloadCall(path, range, transfer);
+        if (!call.canRunOnCaller()) {
+            return openThroughIoThreads(path, options, transfer);
+        }
+        CompletableFuture<Void> abort = new CompletableFuture<>();
+        transfer.onAbort(() -> abort.complete(null));
+        BlockingResponse response;
+        try {
+            response = call.openOnCaller(abort);
+        } catch (SandboxException e) {
+            throw openFailure(e, transfer);
+        }
+        try {
+            return shape(path, range, response.statusCode(), name -> first(response.headers(), name)).stream(
+                    new InputStreamSource(response), response::close, path, options, transfer);
+        } catch (RuntimeException e) {
+            response.close();
+            transfer.finish();
+            throw e;
+        }
+    }
+
+    private static Optional<String> first(Map<String, List<String>> headers, String name) {
+        List<String> values = headers.get(name);
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+    }
+
+    /** Opens a download through the transport's I/O threads, waiting on the calling thread for the headers. */
+    private DownloadStream openThroughIoThreads(String path, ReadOptions options, Transfer transfer) {
         Opening opening = start(path, options, transfer);
         TransportResponse response;
         try {
@@ -812,12 +854,35 @@ public final class SandboxFiles {
             TransportResponse response,
             ReadOptions options,
             Transfer transfer) {
-        int status = response.statusCode();
-        long length = parseLength(response.header("Content-Length").orElse(null));
+        Shape shape = shape(path, range, response.statusCode(), response::header);
+        BodyReader stream = BodyReader.bulk();
+        stream.subscribeTo(response);
+        return shape.stream(stream, response::close, path, options, transfer);
+    }
+
+    /**
+     * What of a download's body to deliver.
+     *
+     * @param length the body length from {@code Content-Length}, or {@code -1}
+     * @param skip bytes to drop at the start (a server that ignored the range)
+     * @param limit the most bytes to deliver, or {@code -1} for all
+     */
+    private record Shape(long length, long skip, long limit) {
+        DownloadStream stream(
+                ByteSource body, Runnable closeResponse, String path, ReadOptions options, Transfer transfer) {
+            return new DownloadStream(
+                    body, closeResponse, transfer, "download of " + path, options.listener(), length, skip, limit);
+        }
+    }
+
+    /** Checks a download's status and range headers and says what of the body to deliver. */
+    private static Shape shape(
+            String path, @Nullable ByteRange range, int status, Function<String, Optional<String>> header) {
+        long length = parseLength(header.apply("Content-Length").orElse(null));
         long skip = 0;
         long limit = -1;
         if (range != null && status == 206) {
-            String contentRange = response.header("Content-Range").orElse(null);
+            String contentRange = header.apply("Content-Range").orElse(null);
             long start = contentRangeStart(contentRange);
             OptionalLong first = range.first();
             if (start >= 0 && first.isPresent() && start != first.getAsLong()) {
@@ -826,7 +891,7 @@ public final class SandboxFiles {
                                 SandboxError.UNEXPECTED_RESPONSE,
                                 "asked for " + range.toHeaderValue() + " of " + path + " but execd sent "
                                         + contentRange),
-                        response.header(ErrorMapper.REQUEST_ID).orElse(null),
+                        header.apply(ErrorMapper.REQUEST_ID).orElse(null),
                         null);
             }
         } else if (range != null && status == 200) {
@@ -838,7 +903,7 @@ public final class SandboxFiles {
                                     SandboxError.UNEXPECTED_RESPONSE,
                                     "execd ignored the range " + range.toHeaderValue() + " for " + path
                                             + " and sent no Content-Length"),
-                            response.header(ErrorMapper.REQUEST_ID).orElse(null),
+                            header.apply(ErrorMapper.REQUEST_ID).orElse(null),
                             null);
                 }
                 skip = Math.max(0, length - range.suffixLength().getAsLong());
@@ -851,20 +916,17 @@ public final class SandboxFiles {
                                     "RANGE_NOT_SATISFIABLE",
                                     range.toHeaderValue() + " starts past the end of " + path + " (" + length
                                             + " bytes)"),
-                            response.header(ErrorMapper.REQUEST_ID).orElse(null));
+                            header.apply(ErrorMapper.REQUEST_ID).orElse(null));
                 }
                 limit = range.length().orElse(-1);
             }
         } else if (status != 200 && status != 206) {
             throw new SandboxException(
                     new SandboxError(SandboxError.UNEXPECTED_RESPONSE, "execd answered a download with HTTP " + status),
-                    response.header(ErrorMapper.REQUEST_ID).orElse(null),
+                    header.apply(ErrorMapper.REQUEST_ID).orElse(null),
                     null);
         }
-        BodyReader stream = BodyReader.bulk();
-        stream.subscribeTo(response);
-        return new DownloadStream(
-                stream, response, transfer, "download of " + path, options.listener(), length, skip, limit);
+        return new Shape(length, skip, limit);
     }
 
     private static long parseLength(@Nullable String header) {

@@ -33,9 +33,12 @@ import io.opensandbox.api.SandboxException;
 import io.opensandbox.api.SandboxHandle;
 import io.opensandbox.api.SandboxTimeoutException;
 import io.opensandbox.api.StreamBrokenException;
+import io.opensandbox.api.spi.BlockingExchanges;
 import io.opensandbox.api.spi.Transport;
 import io.opensandbox.api.spi.TransportOptions;
 import io.opensandbox.api.spi.TransportProvider;
+import io.opensandbox.api.spi.TransportRequest;
+import io.opensandbox.api.spi.TransportResponse;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -49,6 +52,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
@@ -501,6 +505,80 @@ class SandboxFilesWireTest {
 
         try (InputStream in = files.readStream("/w/f")) {
             assertThat(in.readAllBytes()).isEqualTo(content);
+        }
+    }
+
+    /** The shared transport, counting which way each exchange went; {@code blocking} false hides that capability. */
+    private static final class CountingTransport implements Transport {
+        final AtomicInteger sent = new AtomicInteger();
+        final AtomicInteger onCaller = new AtomicInteger();
+        private final boolean blocking;
+
+        CountingTransport(boolean blocking) {
+            this.blocking = blocking;
+        }
+
+        @Override
+        public CompletableFuture<TransportResponse> send(TransportRequest request) {
+            sent.incrementAndGet();
+            return transport.send(request);
+        }
+
+        @Override
+        public Optional<BlockingExchanges> blockingExchanges() {
+            if (!blocking) {
+                return Optional.empty();
+            }
+            return transport.blockingExchanges().map(exchanges -> (request, abort) -> {
+                onCaller.incrementAndGet();
+                return exchanges.exchange(request, abort);
+            });
+        }
+
+        @Override
+        public String name() {
+            return transport.name();
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    @Test
+    void blockingDownloads_runOnTheCallingThread_whenTheTransportCan_andThroughIoThreadsOtherwise(@TempDir Path dir)
+            throws IOException {
+        byte[] content = "0123456789".repeat(50_000).getBytes(StandardCharsets.US_ASCII);
+        server.stubFor(get(urlPathEqualTo(PREFIX + "/files/download"))
+                .willReturn(aResponse().withBody(content)));
+        Endpoint endpoint = Endpoint.of("127.0.0.1:" + server.port() + PREFIX, Map.of(TOKEN_HEADER, "execd-token"));
+        boolean capable = transport.blockingExchanges().isPresent();
+        for (boolean offered : new boolean[] {true, false}) {
+            CountingTransport counting = new CountingTransport(offered);
+            SandboxFiles through = SandboxFiles.of(DirectHandle.of(
+                    "sbx-1",
+                    ConnectionConfig.builder()
+                            .domain("127.0.0.1:1")
+                            .transport(counting)
+                            .build(),
+                    Map.of(SandboxHandle.EXECD_PORT, endpoint)));
+
+            try (InputStream in = through.readStream("/w/f")) {
+                assertThat(in.readAllBytes()).isEqualTo(content);
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertThat(through.download("/w/f", out)).isEqualTo(content.length);
+            assertThat(out.toByteArray()).isEqualTo(content);
+            assertThat(through.download("/w/f", dir.resolve("f" + offered))).isEqualTo(content.length);
+            assertThat(dir.resolve("f" + offered)).hasBinaryContent(content);
+            int blocking = offered && capable ? 3 : 0;
+            assertThat(counting.onCaller).as("exchanges on the calling thread").hasValue(blocking);
+            assertThat(counting.sent).as("exchanges through send").hasValue(3 - blocking);
+
+            // an asynchronous download holds no caller thread: it always goes through send
+            assertThat(through.downloadAsync("/w/f", new ByteArrayOutputStream(), ReadOptions.defaults())
+                            .join())
+                    .isEqualTo(content.length);
+            assertThat(counting.sent).hasValue(4 - blocking);
         }
     }
 

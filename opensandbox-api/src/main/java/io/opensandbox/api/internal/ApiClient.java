@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -518,21 +517,85 @@ public final class ApiClient {
          * @return the response
          */
         public Response execute() {
-            RequestBody content = body;
-            Optional<BlockingExchanges> blocking = transport.blockingExchanges();
-            if (blocking.isPresent() && (content == null || content.bytes().isPresent())) {
-                return executeOnCaller(blocking.get());
+            BlockingExchanges exchanges = callerExchanges();
+            if (exchanges != null) {
+                CompletableFuture<Response> result = lease.own(describe(), new CompletableFuture<>());
+                return onCaller(exchanges, result, result, false, this::readWhole);
             }
             return Futures.await(send(), describe());
         }
 
         /**
-         * {@link #send} on the calling thread: the same attempts, retry waits, call timeout and observation, with
-         * every exchange run by the transport on this thread. The lease still owns the call: closing it, or the call
-         * timeout, completes {@code result}, which aborts the exchange in flight and ends a retry wait.
+         * Whether {@link #openOnCaller} can run this call: the transport has {@link BlockingExchanges} and the body
+         * is absent or in memory.
+         *
+         * @return whether the calling thread can do the exchange
          */
-        private Response executeOnCaller(BlockingExchanges exchanges) {
-            CompletableFuture<Response> result = lease.own(describe(), new CompletableFuture<>());
+        public boolean canRunOnCaller() {
+            return callerExchanges() != null;
+        }
+
+        private @Nullable BlockingExchanges callerExchanges() {
+            RequestBody content = body;
+            if (content != null && content.bytes().isEmpty()) {
+                return null;
+            }
+            return transport.blockingExchanges().orElse(null);
+        }
+
+        /**
+         * {@link #open} on the calling thread (only when {@link #canRunOnCaller()}): the same attempts, retry
+         * waits, call timeout (until the headers arrive) and observation, the exchange run by the transport on
+         * this thread, and the body then read there too. Completing {@code abort} aborts the exchange at any point,
+         * also while the body is read; closing the lease before the headers arrived ends the call with a
+         * {@link io.opensandbox.api.SandboxClosedException} (afterwards, the caller's own registration aborts it).
+         *
+         * @param abort completed (normally or not) to abort the exchange
+         * @return the response with a 2xx status and its body unread; the caller must read it to its end or close it
+         */
+        public BlockingResponse openOnCaller(CompletableFuture<?> abort) {
+            BlockingExchanges exchanges = callerExchanges();
+            if (exchanges == null) {
+                throw new IllegalStateException(describe() + " cannot run on the calling thread");
+            }
+            CompletableFuture<BlockingResponse> result = lease.own(describe(), new CompletableFuture<>());
+            CompletableFuture<?> unused = result.whenComplete((response, failure) -> {
+                if (failure != null) {
+                    abort.complete(null);
+                }
+            });
+            return onCaller(exchanges, result, abort, true, response -> response);
+        }
+
+        private Response readWhole(BlockingResponse response) throws IOException {
+            InputStream in = response.body();
+            byte[] bytes = in.readNBytes(limit);
+            if (bytes.length == limit && in.read() >= 0) {
+                throw Bodies.tooLarge(limit);
+            }
+            observation.received(bytes.length);
+            return new Response(response.statusCode(), response.headers(), bytes);
+        }
+
+        /** What a call on the calling thread makes of a response with a 2xx status. */
+        private interface Accept<T> {
+            T apply(BlockingResponse response) throws IOException;
+        }
+
+        /**
+         * A call on the calling thread: the attempts, retry waits, call timeout and observation of {@link #send},
+         * with every exchange run by the transport on this thread. The lease owns {@code result}: closing it, or the
+         * call timeout, completes it, which completes {@code abort}, aborting the exchange in flight, and ends a
+         * retry wait.
+         *
+         * @param keep whether the accepted response stays open (a stream) rather than being closed once accepted
+         */
+        private <T> T onCaller(
+                BlockingExchanges exchanges,
+                CompletableFuture<T> result,
+                CompletableFuture<?> abort,
+                boolean keep,
+                Accept<T> accept) {
             long deadline = guard(result);
             for (int attempt = 1; ; attempt++) {
                 attemptsMade[0] = attempt;
@@ -543,9 +606,12 @@ public final class ApiClient {
                 }
                 SandboxException error;
                 try {
-                    Response response = exchangeOnce(exchanges, result);
-                    if (result.complete(response)) {
-                        return response;
+                    T value = exchangeOnce(exchanges, abort, keep, accept);
+                    if (result.complete(value)) {
+                        return value;
+                    }
+                    if (value instanceof BlockingResponse response) {
+                        response.close();
                     }
                     error = null; // closed or timed out just as the answer came: that is the outcome
                 } catch (SandboxException e) {
@@ -582,33 +648,37 @@ public final class ApiClient {
             }
         }
 
-        private Response exchangeOnce(BlockingExchanges exchanges, CompletableFuture<Response> abort) {
-            TransportRequest request = request(false);
+        private <T> T exchangeOnce(
+                BlockingExchanges exchanges, CompletableFuture<?> abort, boolean keep, Accept<T> accept) {
+            TransportRequest request = request(keep);
             long start = System.nanoTime();
             HttpLog.request(config.debug(), method, request.uri(), request.headers());
-            try (BlockingResponse response = exchanges.exchange(request, abort)) {
+            BlockingResponse response = null;
+            boolean handedOver = false;
+            try {
+                response = exchanges.exchange(request, abort);
                 int status = response.statusCode();
                 HttpLog.response(config.debug(), method, request.uri(), status, start, response.headers());
                 observation.status(status);
-                InputStream in = response.body();
                 if (status / 100 != 2) {
                     // the status is the answer: read at most the start of the body for the message
                     byte[] head;
                     try {
-                        head = in.readNBytes(Bodies.ERROR_BODY_LIMIT);
+                        head = response.body().readNBytes(Bodies.ERROR_BODY_LIMIT);
                     } catch (IOException e) {
                         head = new byte[0];
                     }
                     throw ErrorMapper.fromResponse(status, response.headers(), head);
                 }
-                byte[] bytes = in.readNBytes(limit);
-                if (bytes.length == limit && in.read() >= 0) {
-                    throw Bodies.tooLarge(limit);
-                }
-                observation.received(bytes.length);
-                return new Response(status, response.headers(), bytes);
+                T value = accept.apply(response);
+                handedOver = keep;
+                return value;
             } catch (IOException | RuntimeException e) {
                 throw ErrorMapper.fromFailure(e, describe());
+            } finally {
+                if (response != null && !handedOver) {
+                    response.close();
+                }
             }
         }
     }

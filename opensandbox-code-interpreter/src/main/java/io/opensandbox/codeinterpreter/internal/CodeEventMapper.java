@@ -1,19 +1,15 @@
 package io.opensandbox.codeinterpreter.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.opensandbox.api.SandboxError;
-import io.opensandbox.api.internal.Json;
+import io.opensandbox.api.internal.stream.WireEvent;
 import io.opensandbox.codeinterpreter.CodeError;
 import io.opensandbox.codeinterpreter.CodeExecution;
 import io.opensandbox.codeinterpreter.CodeExecutionComplete;
 import io.opensandbox.codeinterpreter.CodeExecutionHandlers;
 import io.opensandbox.codeinterpreter.CodeOutput;
 import io.opensandbox.codeinterpreter.CodeResult;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -53,53 +49,39 @@ public final class CodeEventMapper {
     }
 
     /**
-     * Applies one event given as JSON text; text that is not a JSON object is ignored.
+     * Applies one event as the stream runtime's {@link io.opensandbox.api.internal.stream.EventDecoder} decoded it
+     * (parsed once there; nothing is read twice); events after the end are ignored.
      *
-     * @param json the event
+     * @param event the event, reused by the decoder once this returns
      * @return whether the run has ended
      */
-    public boolean apply(String json) {
-        JsonNode event;
-        try {
-            event = Json.MAPPER.readTree(json);
-        } catch (IOException e) {
-            return finished;
+    public boolean apply(WireEvent event) {
+        if (finished) {
+            return true;
         }
-        return event == null ? finished : apply(event);
-    }
-
-    /**
-     * Applies one event; events after the end are ignored.
-     *
-     * @param event the event
-     * @return whether the run has ended
-     */
-    public boolean apply(JsonNode event) {
-        if (finished || !event.isObject()) {
-            return finished;
-        }
-        Instant timestamp = timestamp(event);
-        JsonNode type = event.get("type");
-        if (type == null || !type.isTextual()) {
-            if (event.hasNonNull("code")) {
+        Instant timestamp =
+                event.timestamp() == WireEvent.ABSENT ? Instant.now() : Instant.ofEpochMilli(event.timestamp());
+        String type = event.type();
+        if (type == null) {
+            String code = event.code();
+            if (code != null) {
                 if (!kernelError) {
-                    serverError = new SandboxError(text(event, "code"), text(event, "message"));
+                    serverError = new SandboxError(code, orEmpty(event.message()));
                 }
                 finished = true;
             }
             return finished;
         }
-        switch (type.textValue()) {
+        switch (type) {
             case "init" -> {
-                String id = text(event, "text");
+                String id = orEmpty(event.text());
                 if (!id.isEmpty()) {
                     contextId = id;
                     execution.contextId(id);
                 }
             }
             case "stdout", "stderr" -> {
-                CodeOutput output = new CodeOutput(
-                        text(event, "text"), timestamp, type.textValue().equals("stderr"));
+                CodeOutput output = new CodeOutput(orEmpty(event.text()), timestamp, type.equals("stderr"));
                 if (!skipAccumulation) {
                     execution.addOutput(output);
                 }
@@ -109,31 +91,35 @@ public final class CodeEventMapper {
                     handlers.onStdout(output);
                 }
             }
-            case "status" -> handlers.onStatus(text(event, "text"));
+            case "status" -> handlers.onStatus(orEmpty(event.text()));
             case "execution_count" -> {
-                JsonNode count = event.get("execution_count");
-                if (count != null && count.canConvertToInt()) {
-                    execution.executionCount(count.intValue());
+                long count = event.executionCount();
+                if (count != WireEvent.ABSENT && count >= Integer.MIN_VALUE && count <= Integer.MAX_VALUE) {
+                    execution.executionCount((int) count);
                 }
             }
             case "result" -> {
-                CodeResult result = CodeResult.of(bundle(event.get("results")), timestamp);
+                Map<String, String> results = event.results();
+                CodeResult result = CodeResult.of(results == null ? Map.of() : results, timestamp);
                 execution.addResult(result);
                 handlers.onResult(result);
             }
             case "error" -> {
-                JsonNode error = event.path("error");
-                JsonNode detail = event.get("error");
-                CodeError codeError = detail != null && detail.isTextual()
-                        ? new CodeError("", detail.textValue(), List.of(), timestamp)
-                        : new CodeError(text(error, "ename"), text(error, "evalue"), traceback(error), timestamp);
+                String text = event.errorText();
+                CodeError codeError = text != null
+                        ? new CodeError("", text, List.of(), timestamp)
+                        : new CodeError(
+                                orEmpty(event.errorName()),
+                                orEmpty(event.errorValue()),
+                                List.copyOf(event.traceback()),
+                                timestamp);
                 execution.error(codeError);
                 kernelError = true;
                 handlers.onError(codeError);
             }
             case "execution_complete" -> {
-                JsonNode time = event.get("execution_time");
-                long millis = time != null && time.canConvertToLong() ? Math.max(0, time.longValue()) : 0;
+                long time = event.executionTime();
+                long millis = time == WireEvent.ABSENT ? 0 : Math.max(0, time);
                 CodeExecutionComplete complete = new CodeExecutionComplete(Duration.ofMillis(millis), timestamp);
                 execution.complete(complete);
                 finished = true;
@@ -193,41 +179,7 @@ public final class CodeEventMapper {
         return execution.build();
     }
 
-    private static Instant timestamp(JsonNode event) {
-        JsonNode ts = event.get("timestamp");
-        return ts != null && ts.isIntegralNumber() ? Instant.ofEpochMilli(ts.longValue()) : Instant.now();
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return "";
-        }
-        return value.isTextual() ? value.textValue() : value.toString();
-    }
-
-    private static List<String> traceback(JsonNode error) {
-        JsonNode lines = error.get("traceback");
-        List<String> out = new ArrayList<>();
-        if (lines != null && lines.isArray()) {
-            for (JsonNode line : lines) {
-                out.add(line.isTextual() ? line.textValue() : line.toString());
-            }
-        }
-        return out;
-    }
-
-    /** A MIME bundle: strings as they are, other JSON values (an {@code application/json} object) as JSON text. */
-    private static Map<String, String> bundle(@Nullable JsonNode results) {
-        Map<String, String> data = new LinkedHashMap<>();
-        if (results != null && results.isObject()) {
-            for (Map.Entry<String, JsonNode> entry : results.properties()) {
-                JsonNode value = entry.getValue();
-                if (!value.isNull()) {
-                    data.put(entry.getKey(), value.isTextual() ? value.textValue() : value.toString());
-                }
-            }
-        }
-        return data;
+    private static String orEmpty(@Nullable String value) {
+        return value == null ? "" : value;
     }
 }

@@ -38,7 +38,7 @@ public final class CodeRunCall implements BodyReader.Consumer, EventDecoder.Sink
     private final CodeEventMapper mapper;
     private final String what;
     private final Duration idleTimeout;
-    private final EventDecoder decoder = new EventDecoder(MAX_LINE, true);
+    private final EventDecoder decoder = new EventDecoder(MAX_LINE, false);
     private final BodyReader reader = BodyReader.events();
     private final CompletableFuture<CodeExecution> result = new CompletableFuture<>();
     private volatile @Nullable String requestId;
@@ -160,12 +160,8 @@ public final class CodeRunCall implements BodyReader.Consumer, EventDecoder.Sink
         if (result.isDone()) {
             return true;
         }
-        String json = event.json();
-        if (json == null) {
-            return false;
-        }
         try {
-            return mapper.apply(json);
+            return mapper.apply(event);
         } catch (RuntimeException e) {
             handlerFailure = e;
             return true;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opensandbox.api.ConnectionConfig;
 import io.opensandbox.api.Endpoint;
 import io.opensandbox.api.SandboxHandle;
+import io.opensandbox.api.internal.stream.EventDecoder;
 import io.opensandbox.codeinterpreter.CodeContext;
 import io.opensandbox.codeinterpreter.CodeError;
 import io.opensandbox.codeinterpreter.CodeExecution;
@@ -15,10 +16,8 @@ import io.opensandbox.codeinterpreter.CodeResult;
 import io.opensandbox.codeinterpreter.SupportedLanguage;
 import io.opensandbox.lifecycle.Sandbox;
 import io.opensandbox.testkit.LocalSandboxExtension;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -76,13 +75,12 @@ class CodeEventMapperStreamTest {
         HttpResponse<InputStream> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         CodeEventMapper mapper = new CodeEventMapper(handlers, false);
-        try (BufferedReader lines =
-                new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            String line;
-            while (!mapper.finished() && (line = lines.readLine()) != null) {
-                if (!line.isBlank()) {
-                    mapper.apply(line);
-                }
+        EventDecoder decoder = new EventDecoder(1024 * 1024, false);
+        try (InputStream in = response.body()) {
+            byte[] buffer = new byte[8192];
+            int n;
+            while (!mapper.finished() && (n = in.read(buffer)) >= 0) {
+                decoder.feed(buffer, 0, n, mapper::apply);
             }
         } catch (IOException e) {
             throw new AssertionError("the stream broke before its terminal event", e);

@@ -2,17 +2,15 @@ package io.opensandbox.codeinterpreter.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.opensandbox.api.SandboxError;
-import io.opensandbox.api.internal.Json;
+import io.opensandbox.api.internal.stream.EventDecoder;
 import io.opensandbox.codeinterpreter.CodeError;
 import io.opensandbox.codeinterpreter.CodeExecution;
 import io.opensandbox.codeinterpreter.CodeExecutionComplete;
 import io.opensandbox.codeinterpreter.CodeExecutionHandlers;
 import io.opensandbox.codeinterpreter.CodeOutput;
 import io.opensandbox.codeinterpreter.CodeResult;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,18 +53,13 @@ class CodeEventMapperTest {
 
             """;
 
-    private static List<JsonNode> events(String stream) {
-        List<JsonNode> out = new ArrayList<>();
-        for (String block : stream.split("\n\n")) {
-            if (!block.isBlank()) {
-                try {
-                    out.add(Json.MAPPER.readTree(block));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        }
-        return out;
+    /** Decodes one JSON event the way a run does (the stream runtime's decoder) and applies it. */
+    private static boolean apply(CodeEventMapper mapper, String json) {
+        boolean[] ended = {mapper.finished()};
+        EventDecoder decoder = new EventDecoder(1024 * 1024, false);
+        byte[] line = (json.strip() + "\n").getBytes(StandardCharsets.UTF_8);
+        decoder.feed(line, 0, line.length, event -> ended[0] = mapper.apply(event));
+        return ended[0];
     }
 
     /** Records every handler call as a line. */
@@ -106,8 +99,10 @@ class CodeEventMapperTest {
 
     private static List<Boolean> applyAll(CodeEventMapper mapper, String stream) {
         List<Boolean> ends = new ArrayList<>();
-        for (JsonNode event : events(stream)) {
-            ends.add(mapper.apply(event));
+        for (String block : stream.split("\n\n")) {
+            if (!block.isBlank()) {
+                ends.add(apply(mapper, block));
+            }
         }
         return ends;
     }
@@ -164,10 +159,12 @@ class CodeEventMapperTest {
     void richResult_keepsEveryMimeType_andJsonValuesAsJsonText() {
         CodeEventMapper mapper = new CodeEventMapper(CodeExecutionHandlers.NONE, false);
         // IPython writes base64 with a trailing newline; application/json is an object, not a string
-        mapper.apply("{\"type\":\"result\",\"results\":{\"text\":\"<Figure size 640x480 with 1 Axes>\","
-                + "\"text/html\":\"<b>plot</b>\",\"text/markdown\":\"**plot**\",\"image/svg+xml\":\"<svg/>\","
-                + "\"image/png\":\"iVBORw0KGgo=\\n\",\"application/json\":{\"a\":[1,2]},\"application/x-custom\":7,"
-                + "\"text/latex\":null},\"timestamp\":1733550000009}");
+        apply(
+                mapper,
+                "{\"type\":\"result\",\"results\":{\"text\":\"<Figure size 640x480 with 1 Axes>\","
+                        + "\"text/html\":\"<b>plot</b>\",\"text/markdown\":\"**plot**\",\"image/svg+xml\":\"<svg/>\","
+                        + "\"image/png\":\"iVBORw0KGgo=\\n\",\"application/json\":{\"a\":[1,2]},\"application/x-custom\":7,"
+                        + "\"text/latex\":null},\"timestamp\":1733550000009}");
 
         CodeResult result = mapper.execution().results().get(0);
 
@@ -197,11 +194,11 @@ class CodeEventMapperTest {
     void appendedJsonError_endsTheRunAsExecdsFailure_notAsAKernelError() {
         Recorder handlers = new Recorder();
         CodeEventMapper mapper = new CodeEventMapper(handlers, false);
-        mapper.apply("{\"type\":\"init\",\"text\":\"ctx-1\",\"timestamp\":1}");
+        apply(mapper, "{\"type\":\"init\",\"text\":\"ctx-1\",\"timestamp\":1}");
 
         // execd writes its JSON error body into the 200 stream when a run fails after init (a busy context)
         boolean ended =
-                mapper.apply("{\"code\":\"RUNTIME_ERROR\",\"message\":\"error running codes session is busy\"}");
+                apply(mapper, "{\"code\":\"RUNTIME_ERROR\",\"message\":\"error running codes session is busy\"}");
 
         assertThat(ended).isTrue();
         assertThat(mapper.serverError())
@@ -213,9 +210,11 @@ class CodeEventMapperTest {
     @Test
     void appendedJsonErrorAfterAKernelError_endsTheRun_andKeepsTheKernelError() {
         CodeEventMapper mapper = new CodeEventMapper(CodeExecutionHandlers.NONE, false);
-        mapper.apply("{\"type\":\"error\",\"error\":{\"ename\":\"ContextCancelled\",\"evalue\":\"Interrupt kernel\"}}");
+        apply(
+                mapper,
+                "{\"type\":\"error\",\"error\":{\"ename\":\"ContextCancelled\",\"evalue\":\"Interrupt kernel\"}}");
 
-        assertThat(mapper.apply("{\"code\":\"RUNTIME_ERROR\",\"message\":\"context cancelled, interrupt kernel\"}"))
+        assertThat(apply(mapper, "{\"code\":\"RUNTIME_ERROR\",\"message\":\"context cancelled, interrupt kernel\"}"))
                 .isTrue();
 
         assertThat(mapper.serverError()).isNull();
@@ -243,7 +242,8 @@ class CodeEventMapperTest {
     @Test
     void bashExitStatus_isAnErrorWithEmptyNameAndTheStatusAsValue() {
         CodeEventMapper mapper = new CodeEventMapper(CodeExecutionHandlers.NONE, false);
-        mapper.apply(
+        apply(
+                mapper,
                 "{\"type\":\"error\",\"error\":{\"ename\":\"\",\"evalue\":\"3\",\"traceback\":[]},\"timestamp\":3}");
 
         CodeError error = mapper.execution().error().orElseThrow();
@@ -257,15 +257,15 @@ class CodeEventMapperTest {
         CodeEventMapper mapper = new CodeEventMapper(handlers, false);
         Instant before = Instant.now();
 
-        assertThat(mapper.apply("{\"type\":\"display_data\",\"data\":{}}")).isFalse();
-        assertThat(mapper.apply("not json")).isFalse();
-        assertThat(mapper.apply("[1,2]")).isFalse();
-        assertThat(mapper.apply("{\"no\":\"type\"}")).isFalse();
-        assertThat(mapper.apply("{\"type\":\"stdout\",\"future_field\":{\"x\":1}}"))
+        assertThat(apply(mapper, "{\"type\":\"display_data\",\"data\":{}}")).isFalse();
+        assertThat(apply(mapper, "not json")).isFalse();
+        assertThat(apply(mapper, "[1,2]")).isFalse();
+        assertThat(apply(mapper, "{\"no\":\"type\"}")).isFalse();
+        assertThat(apply(mapper, "{\"type\":\"stdout\",\"future_field\":{\"x\":1}}"))
                 .isFalse();
-        assertThat(mapper.apply("{\"type\":\"execution_count\",\"execution_count\":\"many\"}"))
+        assertThat(apply(mapper, "{\"type\":\"execution_count\",\"execution_count\":\"many\"}"))
                 .isFalse();
-        assertThat(mapper.apply("{\"type\":\"error\",\"error\":{\"ename\":\"Boom\"}}"))
+        assertThat(apply(mapper, "{\"type\":\"error\",\"error\":{\"ename\":\"Boom\"}}"))
                 .isFalse();
 
         CodeExecution execution = mapper.execution();
@@ -298,7 +298,7 @@ class CodeEventMapperTest {
         CodeEventMapper mapper = new CodeEventMapper(handlers, false);
         applyAll(mapper, RESULT_STREAM);
 
-        assertThat(mapper.apply("{\"type\":\"stdout\",\"text\":\"late\",\"timestamp\":9}"))
+        assertThat(apply(mapper, "{\"type\":\"stdout\",\"text\":\"late\",\"timestamp\":9}"))
                 .isTrue();
 
         assertThat(mapper.finished()).isTrue();

@@ -1,8 +1,7 @@
 package io.opensandbox.files.internal;
 
 import io.opensandbox.api.SandboxClosedException;
-import io.opensandbox.api.internal.stream.BodyReader;
-import io.opensandbox.api.spi.TransportResponse;
+import io.opensandbox.api.internal.stream.ByteSource;
 import io.opensandbox.files.TransferListener;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,19 +12,20 @@ import java.nio.channels.WritableByteChannel;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A download body as an {@link InputStream}: reads through the runtime's {@link BodyReader} (bounded read-ahead,
- * so a slow reader slows the server), skips and limits bytes when a server ignored a {@code Range} header, checks the
+ * A download body as an {@link InputStream}: reads through the runtime's {@link ByteSource} (the
+ * {@link io.opensandbox.api.internal.stream.BodyReader}'s bounded read-ahead for a body an I/O thread delivers, or
+ * the connection itself on the calling thread; either way a slow reader slows the server), skips and limits bytes when a server ignored a {@code Range} header, checks the
  * length against {@code Content-Length}, reports progress and honours the transfer's time limit. Buffers are
  * handed over without copying where the caller can take them ({@link #transferTo(WritableByteChannel)}), and given
- * back to the transport once read through ({@link TransportResponse#releaseBuffer}), so that it can fill them again.
+ * back once read through ({@link ByteSource#release}), so that it can fill them again.
  *
  * <p>Closing before the end aborts the exchange.
  */
 public final class DownloadStream extends InputStream {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
-    private final BodyReader body;
-    private final TransportResponse response;
+    private final ByteSource body;
+    private final Runnable closeResponse;
     private final Transfer transfer;
     private final String what;
     private final TransferListener listener;
@@ -46,8 +46,8 @@ public final class DownloadStream extends InputStream {
     /**
      * Wraps a response body.
      *
-     * @param body the reader, subscribed to the response
-     * @param response the response, closed with this stream
+     * @param body the body
+     * @param closeResponse closes the response the body comes from (once the body is closed)
      * @param transfer the transfer (time limit)
      * @param what a description for messages
      * @param listener told of progress
@@ -56,8 +56,8 @@ public final class DownloadStream extends InputStream {
      * @param limit the most bytes to deliver, or {@code -1} for all
      */
     public DownloadStream(
-            BodyReader body,
-            TransportResponse response,
+            ByteSource body,
+            Runnable closeResponse,
             Transfer transfer,
             String what,
             TransferListener listener,
@@ -65,7 +65,7 @@ public final class DownloadStream extends InputStream {
             long skip,
             long limit) {
         this.body = body;
-        this.response = response;
+        this.closeResponse = closeResponse;
         this.transfer = transfer;
         this.what = what;
         this.listener = listener;
@@ -181,7 +181,7 @@ public final class DownloadStream extends InputStream {
             // a server that ignored the range: the rest of the body is not wanted
             eof = true;
             body.close();
-            response.close();
+            closeResponse.run();
         }
         transfer.finish();
     }
@@ -282,7 +282,7 @@ public final class DownloadStream extends InputStream {
     private void abort() {
         closed = true;
         body.close();
-        response.close();
+        closeResponse.run();
     }
 
     @Override
@@ -290,7 +290,7 @@ public final class DownloadStream extends InputStream {
         if (!closed) {
             closed = true;
             body.close();
-            response.close();
+            closeResponse.run();
         }
         transfer.finish();
     }

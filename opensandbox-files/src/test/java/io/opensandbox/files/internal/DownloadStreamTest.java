@@ -89,7 +89,7 @@ class DownloadStreamTest {
     private static DownloadStream stream(BodyReader body, FakeResponse response) {
         return new DownloadStream(
                 body,
-                response,
+                response::close,
                 new Transfer("download of /x", null, LEASE),
                 "download of /x",
                 (done, total) -> {},

@@ -33,15 +33,7 @@ public class OpenSandboxHealthAutoConfiguration {
         @Bean(INDICATOR_BEAN)
         @ConditionalOnMissingBean(name = INDICATOR_BEAN)
         org.springframework.boot.health.contributor.HealthIndicator openSandboxHealthIndicator(SandboxManager manager) {
-            HealthProbe probe = new HealthProbe(manager);
-            return () -> {
-                HealthProbe.Result result = probe.check();
-                return (result.up()
-                                ? org.springframework.boot.health.contributor.Health.up()
-                                : org.springframework.boot.health.contributor.Health.down())
-                        .withDetails(result.details())
-                        .build();
-            };
+            return HealthIndicators.Boot4.of(new HealthProbe(manager)::check);
         }
     }
 
@@ -52,15 +44,7 @@ public class OpenSandboxHealthAutoConfiguration {
         @Bean(INDICATOR_BEAN)
         @ConditionalOnMissingBean(name = INDICATOR_BEAN)
         org.springframework.boot.actuate.health.HealthIndicator openSandboxHealthIndicator(SandboxManager manager) {
-            HealthProbe probe = new HealthProbe(manager);
-            return () -> {
-                HealthProbe.Result result = probe.check();
-                return (result.up()
-                                ? org.springframework.boot.actuate.health.Health.up()
-                                : org.springframework.boot.actuate.health.Health.down())
-                        .withDetails(result.details())
-                        .build();
-            };
+            return HealthIndicators.Boot3.of(new HealthProbe(manager)::check);
         }
     }
 }

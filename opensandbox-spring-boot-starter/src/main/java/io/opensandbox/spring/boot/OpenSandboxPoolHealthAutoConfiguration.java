@@ -34,15 +34,7 @@ public class OpenSandboxPoolHealthAutoConfiguration {
         @Bean(INDICATOR_BEAN)
         @ConditionalOnMissingBean(name = INDICATOR_BEAN)
         org.springframework.boot.health.contributor.HealthIndicator openSandboxPoolHealthIndicator(SandboxPool pool) {
-            PoolHealthProbe probe = new PoolHealthProbe(pool);
-            return () -> {
-                HealthProbe.Result result = probe.check();
-                return (result.up()
-                                ? org.springframework.boot.health.contributor.Health.up()
-                                : org.springframework.boot.health.contributor.Health.down())
-                        .withDetails(result.details())
-                        .build();
-            };
+            return HealthIndicators.Boot4.of(new PoolHealthProbe(pool)::check);
         }
     }
 
@@ -53,15 +45,7 @@ public class OpenSandboxPoolHealthAutoConfiguration {
         @Bean(INDICATOR_BEAN)
         @ConditionalOnMissingBean(name = INDICATOR_BEAN)
         org.springframework.boot.actuate.health.HealthIndicator openSandboxPoolHealthIndicator(SandboxPool pool) {
-            PoolHealthProbe probe = new PoolHealthProbe(pool);
-            return () -> {
-                HealthProbe.Result result = probe.check();
-                return (result.up()
-                                ? org.springframework.boot.actuate.health.Health.up()
-                                : org.springframework.boot.actuate.health.Health.down())
-                        .withDetails(result.details())
-                        .build();
-            };
+            return HealthIndicators.Boot3.of(new PoolHealthProbe(pool)::check);
         }
     }
 }

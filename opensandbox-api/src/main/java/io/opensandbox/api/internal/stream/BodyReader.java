@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  * <p>{@link #fail(Throwable)} ends the stream from any thread (a closed lease, a failed request), {@link #cancel()}
  * stops it silently. Both cancel the body, which aborts the exchange.
  */
-public final class BodyReader implements Flow.Subscriber<ByteBuffer> {
+public final class BodyReader implements Flow.Subscriber<ByteBuffer>, ByteSource {
     /** Read-ahead of an event stream: a few buffers, every one handed over at once. */
     public static final int EVENT_WINDOW = 4;
 
@@ -251,6 +251,7 @@ public final class BodyReader implements Flow.Subscriber<ByteBuffer> {
      * Closes a pulled body: cancels it unless it was read to its normal end, and wakes a waiting reader, whose
      * {@link #next()} then fails with "stream closed". Idempotent.
      */
+    @Override
     public void close() {
         lock.lock();
         try {
@@ -271,6 +272,7 @@ public final class BodyReader implements Flow.Subscriber<ByteBuffer> {
      *
      * @param buffer the buffer
      */
+    @Override
     public void release(ByteBuffer buffer) {
         TransportResponse from = source;
         if (from != null) {
@@ -289,6 +291,7 @@ public final class BodyReader implements Flow.Subscriber<ByteBuffer> {
      *     {@link InterruptedIOException} when the thread was interrupted (the body is then cancelled), or one
      *     saying the reader was cancelled
      */
+    @Override
     public @Nullable ByteBuffer next() throws IOException {
         ByteBuffer next;
         Flow.Subscription toRequest = null;

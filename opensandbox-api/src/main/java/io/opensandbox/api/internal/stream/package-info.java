@@ -8,6 +8,9 @@
  *   <li>{@link io.opensandbox.api.internal.stream.BodyReader}: the one queue between a transport's I/O thread and
  *       a body's consumer; back-pressure, buffer release and wake-ups; pull ({@code next()}) or push
  *       ({@code drainHere}, {@code drainOn}).
+ *   <li>{@link io.opensandbox.api.internal.stream.ByteSource}: a body pulled buffer by buffer, either from a
+ *       {@code BodyReader} or, when the transport has blocking exchanges, straight from the connection
+ *       ({@link io.opensandbox.api.internal.stream.InputStreamSource}, one reused buffer, no queue).
  *   <li>{@link io.opensandbox.api.internal.stream.Lines}: bytes to lines, across buffers, without copying complete
  *       lines.
  *   <li>{@link io.opensandbox.api.internal.stream.EventDecoder} (with {@code FlatEventScanner} and {@code Bytes}):
@@ -16,8 +19,8 @@
  *   <li>{@link io.opensandbox.api.internal.stream.Workers}: the threads, owned by a shared transport's leases.
  * </ul>
  *
- * <p>A capability then only builds its request, opens it with {@code ApiClient.Call.open()}, subscribes a
- * {@code BodyReader} and maps what the decoder gives it to its own model.
+ * <p>A capability then only builds its request, opens it with {@code ApiClient.Call.open()} (or, for a blocking
+ * download, {@code openOnCaller}), reads it through a {@code BodyReader} (or an {@code InputStreamSource}) and maps what the decoder gives it to its own model.
  *
  * <h2>Thread ownership</h2>
  *
@@ -26,7 +29,9 @@
  *       {@code send} futures and call the {@code BodyReader}'s subscriber methods, which queue a buffer and wake a
  *       reader. They never run user code, JSON decoding of a stream, or a blocking wait.
  *   <li><b>The caller's thread</b> consumes a blocking call: {@code Commands.run} decodes and runs handlers on it
- *       ({@code drainHere}); a download's {@code InputStream} reads on it ({@code next()}).
+ *       ({@code drainHere}); a download's {@code InputStream} reads on it ({@code next()}); with a transport that has blocking exchanges,
+ *       the caller's thread also writes the request and reads the connection itself (a blocking call with a small
+ *       body, a blocking download), so no I/O thread touches it.
  *   <li><b>Handler threads</b> ({@code opensandbox-handler-N}, {@link io.opensandbox.api.internal.stream.Workers#handlers()})
  *       consume asynchronous streams ({@code drainOn}): decoding and user handlers, one task at a time per stream,
  *       in order, and only while buffers are queued. A caller may give its own executor instead.
