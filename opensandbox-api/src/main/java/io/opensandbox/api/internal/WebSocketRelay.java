@@ -100,8 +100,14 @@ final class WebSocketRelay implements WebSocketListener {
 
     @Override
     public void onOpen(WebSocketSession session) {
+        boolean late;
         synchronized (this) {
             transportSession = session;
+            late = ended;
+        }
+        if (late) {
+            session.abort(); // the lease closed or the caller gave up during the handshake
+            return;
         }
         run(() -> {
             synchronized (this) {
