@@ -128,6 +128,31 @@ public final class WebSocketServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Encodes one unmasked frame, as a server sends it.
+     *
+     * @param opcode the opcode
+     * @param fin whether it ends the message
+     * @param payload the payload
+     * @return the frame's bytes
+     */
+    public static byte[] frame(int opcode, boolean fin, byte[] payload) {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 10);
+        frame.write((fin ? 0x80 : 0) | opcode);
+        if (payload.length < 126) {
+            frame.write(payload.length);
+        } else if (payload.length <= 0xFFFF) {
+            frame.write(126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xFF);
+        } else {
+            frame.write(127);
+            frame.write(ByteBuffer.allocate(8).putLong(payload.length).array(), 0, 8);
+        }
+        frame.write(payload, 0, payload.length);
+        return frame.toByteArray();
+    }
+
     /** A frame as read from the client, unmasked. */
     public record Frame(int opcode, boolean fin, byte[] payload) {
         /**
@@ -280,22 +305,19 @@ public final class WebSocketServer implements AutoCloseable {
          * @throws IOException if the write fails
          */
         public void send(int opcode, boolean fin, byte[] payload) throws IOException {
-            ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 10);
-            frame.write((fin ? 0x80 : 0) | opcode);
-            if (payload.length < 126) {
-                frame.write(payload.length);
-            } else if (payload.length <= 0xFFFF) {
-                frame.write(126);
-                frame.write(payload.length >>> 8);
-                frame.write(payload.length & 0xFF);
-            } else {
-                frame.write(127);
-                frame.write(ByteBuffer.allocate(8).putLong(payload.length).array(), 0, 8);
-            }
-            frame.write(payload, 0, payload.length);
-            out.write(frame.toByteArray());
+            sendRaw(frame(opcode, fin, payload));
+        }
+
+        /**
+         * Writes bytes as they are (several frames at once, say).
+         *
+         * @param bytes the bytes
+         * @throws IOException if the write fails
+         */
+        public void sendRaw(byte[] bytes) throws IOException {
+            out.write(bytes);
             out.flush();
-            written.addAndGet(frame.size());
+            written.addAndGet(bytes.length);
         }
 
         /**
