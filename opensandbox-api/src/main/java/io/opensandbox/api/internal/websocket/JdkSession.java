@@ -1,5 +1,6 @@
 package io.opensandbox.api.internal.websocket;
 
+import io.opensandbox.api.internal.JdkHttpFailures;
 import io.opensandbox.api.spi.WebSocketListener;
 import io.opensandbox.api.spi.WebSocketSession;
 import java.io.IOException;
@@ -45,7 +46,7 @@ final class JdkSession implements WebSocket.Listener, WebSocketSession {
                 synchronized (this) {
                     ended = true;
                 }
-                opened.completeExceptionally(WebSocketFailures.map(failure));
+                opened.completeExceptionally(JdkHttpFailures.map(failure));
             }
         });
         CompletableFuture<WebSocketSession> unused2 = opened.whenComplete((session, failure) -> {
@@ -131,7 +132,7 @@ final class JdkSession implements WebSocket.Listener, WebSocketSession {
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
-        fail(WebSocketFailures.map(error));
+        fail(JdkHttpFailures.map(error));
     }
 
     private void deliver(Runnable call) {
@@ -247,9 +248,9 @@ final class JdkSession implements WebSocket.Listener, WebSocketSession {
                     if (error == null) {
                         result.complete(null);
                     } else {
-                        Throwable cause = WebSocketFailures.unwrap(error);
+                        Throwable cause = JdkHttpFailures.unwrap(error);
                         result.completeExceptionally(
-                                cause instanceof RuntimeException ? cause : WebSocketFailures.map(cause));
+                                cause instanceof RuntimeException ? cause : JdkHttpFailures.map(cause));
                     }
                 });
                 return null;

@@ -1,5 +1,6 @@
 package io.opensandbox.transport.jdk.internal;
 
+import io.opensandbox.api.internal.JdkHttpFailures;
 import io.opensandbox.api.internal.Timer;
 import io.opensandbox.api.spi.RequestBody;
 import io.opensandbox.api.spi.TransportRequest;
@@ -50,7 +51,7 @@ final class Exchange {
         // the caller cancelling the future aborts the exchange
         CompletableFuture<TransportResponse> unusedAbort = result.whenComplete((response, failure) -> {
             if (failure != null) {
-                abortRequest(Failures.map(failure));
+                abortRequest(JdkHttpFailures.map(failure));
             }
         });
     }
@@ -187,7 +188,7 @@ final class Exchange {
             return;
         }
         cancelHeadersTimer();
-        IOException mapped = Failures.map(failure);
+        IOException mapped = JdkHttpFailures.map(failure);
         if (result.completeExceptionally(mapped)) { // unless it already failed (timeout, cancel, close)
             finish();
             return;

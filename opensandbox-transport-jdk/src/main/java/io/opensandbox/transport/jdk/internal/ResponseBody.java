@@ -1,5 +1,6 @@
 package io.opensandbox.transport.jdk.internal;
 
+import io.opensandbox.api.internal.JdkHttpFailures;
 import io.opensandbox.api.internal.Timer;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
@@ -316,7 +317,7 @@ final class ResponseBody implements Flow.Publisher<ByteBuffer> {
         public void onError(Throwable throwable) {
             synchronized (ResponseBody.this) {
                 upstreamDone = true;
-                upstreamError = Failures.map(throwable);
+                upstreamError = JdkHttpFailures.map(throwable);
             }
             drain();
         }

@@ -1,4 +1,4 @@
-package io.opensandbox.api.internal.websocket;
+package io.opensandbox.api.internal;
 
 import io.opensandbox.api.spi.RequestNotSentException;
 import io.opensandbox.api.spi.WebSocketHandshakeException;
@@ -14,20 +14,21 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 
-/** Maps what {@code java.net.http.WebSocket} reports to the exceptions of the WebSocket SPI. */
-final class WebSocketFailures {
-    /** The most of a refusal's body kept in a {@link WebSocketHandshakeException}. */
-    static final int BODY_LIMIT = 64 * 1024;
-
-    private WebSocketFailures() {}
+/**
+ * Maps {@code java.net.http} failures (of {@code sendAsync}, a response body or a WebSocket) to the exception
+ * categories the Transport SPI promises: the one mapping for the JDK transport and the WebSockets both transports
+ * open on {@code java.net.http}.
+ */
+public final class JdkHttpFailures {
+    private JdkHttpFailures() {}
 
     /**
-     * Maps a failure of the opening handshake or of an open connection.
+     * Maps a failure of {@code sendAsync}, of a response body, of a WebSocket handshake or of an open WebSocket.
      *
      * @param failure what the JDK reported, possibly wrapped
      * @return an {@link IOException} of the category {@link io.opensandbox.api.spi.Transport} promises
      */
-    static IOException map(Throwable failure) {
+    public static IOException map(Throwable failure) {
         Throwable cause = unwrap(failure);
         if (cause instanceof java.net.http.WebSocketHandshakeException refused) {
             HttpResponse<?> response = refused.getResponse();
@@ -48,7 +49,7 @@ final class WebSocketFailures {
                     withCause(new SocketTimeoutException("connect timed out: " + message), cause));
         }
         if (cause instanceof HttpTimeoutException || cause instanceof SocketTimeoutException) {
-            return withCause(new SocketTimeoutException("WebSocket handshake timed out: " + message), cause);
+            return withCause(new SocketTimeoutException(message), cause);
         }
         ConnectException refused = find(cause, ConnectException.class);
         if (refused != null) {
@@ -70,10 +71,16 @@ final class WebSocketFailures {
         } else {
             all = body.toString().getBytes(StandardCharsets.UTF_8);
         }
-        return all.length <= BODY_LIMIT ? all.clone() : Arrays.copyOf(all, BODY_LIMIT);
+        return all.length <= Bodies.ERROR_BODY_LIMIT ? all.clone() : Arrays.copyOf(all, Bodies.ERROR_BODY_LIMIT);
     }
 
-    static Throwable unwrap(Throwable failure) {
+    /**
+     * Strips {@link CompletionException} and {@link ExecutionException} wrappers.
+     *
+     * @param failure the failure
+     * @return the innermost meaningful cause
+     */
+    public static Throwable unwrap(Throwable failure) {
         Throwable cause = failure;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException)
                 && cause.getCause() != null) {

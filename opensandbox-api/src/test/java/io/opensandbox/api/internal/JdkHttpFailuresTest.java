@@ -1,4 +1,4 @@
-package io.opensandbox.transport.jdk.internal;
+package io.opensandbox.api.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,14 +13,14 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
 /** The JDK client's failures reach callers as JDK exceptions of the category the SPI promises. */
-class FailuresTest {
+class JdkHttpFailuresTest {
 
     @Test
     void connectionRefused_wrappedAsTheJdkDoes_becomesAPlainConnectException() {
         ConnectException inner = new ConnectException("Connection refused");
         ConnectException outer = new ConnectException(null);
         outer.initCause(inner);
-        IOException mapped = Failures.map(new CompletionException(outer));
+        IOException mapped = JdkHttpFailures.map(new CompletionException(outer));
         assertThat(mapped.getClass()).isEqualTo(ConnectException.class);
         assertThat(mapped).hasMessageContaining("could not connect");
     }
@@ -29,20 +29,21 @@ class FailuresTest {
     void unresolvedHost_reportedByTheJdkAsAConnectException_staysOne() {
         ConnectException outer = new ConnectException(null);
         outer.initCause(new UnresolvedAddressException());
-        assertThat(Failures.map(new CompletionException(outer)).getClass()).isEqualTo(ConnectException.class);
+        assertThat(JdkHttpFailures.map(new CompletionException(outer)).getClass())
+                .isEqualTo(ConnectException.class);
     }
 
     @Test
     void connectTimeout_isNotSent_withATimeoutAsCause() {
         IOException mapped =
-                Failures.map(new CompletionException(new HttpConnectTimeoutException("HTTP connect timed out")));
+                JdkHttpFailures.map(new CompletionException(new HttpConnectTimeoutException("HTTP connect timed out")));
         assertThat(mapped).isInstanceOf(RequestNotSentException.class).hasCauseInstanceOf(SocketTimeoutException.class);
         assertThat(mapped.getCause()).hasCauseInstanceOf(HttpConnectTimeoutException.class);
     }
 
     @Test
     void otherTimeouts_becomeSocketTimeouts() {
-        IOException mapped = Failures.map(new HttpTimeoutException("request timed out"));
+        IOException mapped = JdkHttpFailures.map(new HttpTimeoutException("request timed out"));
         assertThat(mapped.getClass()).isEqualTo(SocketTimeoutException.class);
         assertThat(mapped).hasCauseInstanceOf(HttpTimeoutException.class);
     }
@@ -50,15 +51,15 @@ class FailuresTest {
     @Test
     void ourOwnTimeoutsAndPlainIOExceptions_passThrough() {
         SocketTimeoutException timeout = new SocketTimeoutException("no response headers within 1000 ms");
-        assertThat(Failures.map(new CompletionException(timeout))).isSameAs(timeout);
+        assertThat(JdkHttpFailures.map(new CompletionException(timeout))).isSameAs(timeout);
         IOException broken = new IOException("connection reset");
-        assertThat(Failures.map(broken)).isSameAs(broken);
+        assertThat(JdkHttpFailures.map(broken)).isSameAs(broken);
     }
 
     @Test
     void nonIOFailures_becomeIOExceptions_withTheCause() {
         IllegalStateException bug = new IllegalStateException("boom");
-        assertThat(Failures.map(new CompletionException(bug)))
+        assertThat(JdkHttpFailures.map(new CompletionException(bug)))
                 .isInstanceOf(IOException.class)
                 .hasCause(bug);
     }
