@@ -13,6 +13,7 @@ import io.opensandbox.api.internal.ApiClient;
 import io.opensandbox.api.internal.ErrorMapper;
 import io.opensandbox.api.internal.Futures;
 import io.opensandbox.api.internal.Json;
+import io.opensandbox.api.internal.Observed;
 import io.opensandbox.api.internal.Urls;
 import io.opensandbox.api.internal.stream.BodyReader;
 import io.opensandbox.api.spi.RequestBody;
@@ -197,7 +198,7 @@ public final class SandboxFiles {
      * @throws SandboxException if the upload failed
      */
     public void writeFiles(List<WriteEntry> entries, WriteOptions options) {
-        Futures.await(writeFilesAsync(entries, options), "POST /files/upload");
+        observed("files.write", () -> Futures.await(write(entries, options), "POST /files/upload"));
     }
 
     /**
@@ -209,6 +210,10 @@ public final class SandboxFiles {
      * @throws InvalidArgumentException for a bad argument, before anything is sent
      */
     public CompletableFuture<Void> writeFilesAsync(List<WriteEntry> entries, WriteOptions options) {
+        return observedAsync("files.write", () -> write(entries, options));
+    }
+
+    private CompletableFuture<Void> write(List<WriteEntry> entries, WriteOptions options) {
         Objects.requireNonNull(options, "options");
         Multipart body = multipart(entries);
         String what =
@@ -408,6 +413,10 @@ public final class SandboxFiles {
      * @throws InvalidArgumentException if the content is too large for a byte array
      */
     public byte[] readBytes(String path, ReadOptions options) {
+        return observed("files.read", () -> readAll(path, options));
+    }
+
+    private byte[] readAll(String path, ReadOptions options) {
         try (DownloadStream stream = open(path, options)) {
             long total = stream.total();
             if (total > MAX_ARRAY) {
@@ -463,7 +472,13 @@ public final class SandboxFiles {
      * @throws RangeNotSatisfiableException if the range starts past the end of the file
      */
     public InputStream readStream(String path, ReadOptions options) {
-        return open(path, options);
+        // one operation until the stream ends, fails or is closed
+        return Observed.runOpen(handle.connectionConfig(), "files.readStream", handle.id(), observation -> {
+            DownloadStream stream = open(path, options);
+            stream.whenEnded(
+                    failure -> observation.end(failure instanceof IOException io ? readFailure(path, io) : failure));
+            return stream;
+        });
     }
 
     /**
@@ -490,8 +505,9 @@ public final class SandboxFiles {
         Objects.requireNonNull(options, "options");
         RemotePaths.check(path, "path");
         Path local = checkTarget(target);
-        Transfer transfer = transfer("download of " + path, options.timeout());
-        return downloadToPath(path, local, options, transfer);
+        return observed(
+                "files.download",
+                () -> downloadToPath(path, local, options, transfer("download of " + path, options.timeout())));
     }
 
     /**
@@ -517,7 +533,9 @@ public final class SandboxFiles {
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(options, "options");
         RemotePaths.check(path, "path");
-        return downloadToStream(path, out, options, transfer("download of " + path, options.timeout()));
+        return observed(
+                "files.download",
+                () -> downloadToStream(path, out, options, transfer("download of " + path, options.timeout())));
     }
 
     /**
@@ -533,11 +551,13 @@ public final class SandboxFiles {
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(options, "options");
         RemotePaths.check(path, "path");
-        Transfer transfer = transfer("download of " + path, options.timeout());
-        return downloadAsync(path, options, transfer, stream -> {
-            try (stream) {
-                return writeAll(stream, path, out);
-            }
+        return observedAsync("files.download", () -> {
+            Transfer transfer = transfer("download of " + path, options.timeout());
+            return downloadAsync(path, options, transfer, stream -> {
+                try (stream) {
+                    return writeAll(stream, path, out);
+                }
+            });
         });
     }
 
@@ -615,11 +635,13 @@ public final class SandboxFiles {
         Objects.requireNonNull(options, "options");
         RemotePaths.check(path, "path");
         Path local = checkTarget(target);
-        Transfer transfer = transfer("download of " + path, options.timeout());
-        return downloadAsync(path, options, transfer, stream -> {
-            try (stream) {
-                return writeToPath(stream, path, local);
-            }
+        return observedAsync("files.download", () -> {
+            Transfer transfer = transfer("download of " + path, options.timeout());
+            return downloadAsync(path, options, transfer, stream -> {
+                try (stream) {
+                    return writeToPath(stream, path, local);
+                }
+            });
         });
     }
 
@@ -943,8 +965,9 @@ public final class SandboxFiles {
      */
     public Map<String, FileInfo> getFileInfo(Collection<String> paths) {
         List<String> checked = RemotePaths.checkAll(paths, "path");
-        Map<String, Wire.FileInfo> wire =
-                call(() -> client().call("GET", "/files/info" + Urls.query().addAll("path", checked))
+        Map<String, Wire.FileInfo> wire = call(
+                "files.getInfo",
+                () -> client().call("GET", "/files/info" + Urls.query().addAll("path", checked))
                         .as(INFO_MAP));
         Map<String, FileInfo> result = new LinkedHashMap<>();
         wire.forEach((key, value) -> result.put(key, toInfo(value, key)));
@@ -983,10 +1006,13 @@ public final class SandboxFiles {
         if (pattern == null || pattern.isEmpty() || pattern.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw new InvalidArgumentException("pattern must be a non-empty glob without control characters", null);
         }
-        List<Wire.FileInfo> wire = call(() -> client().call(
-                        "GET",
-                        "/files/search" + Urls.query().add("path", directory).add("pattern", pattern))
-                .as(INFO_LIST));
+        List<Wire.FileInfo> wire = call(
+                "files.search",
+                () -> client().call(
+                                "GET",
+                                "/files/search"
+                                        + Urls.query().add("path", directory).add("pattern", pattern))
+                        .as(INFO_LIST));
         return toInfos(wire);
     }
 
@@ -1023,10 +1049,13 @@ public final class SandboxFiles {
         if (depth < 1) {
             throw new InvalidArgumentException("depth must be at least 1, got " + depth, null);
         }
-        List<Wire.FileInfo> wire = call(() -> client().call(
-                        "GET",
-                        "/directories/list" + Urls.query().add("path", path).add("depth", depth))
-                .as(INFO_LIST));
+        List<Wire.FileInfo> wire = call(
+                "files.list",
+                () -> client().call(
+                                "GET",
+                                "/directories/list"
+                                        + Urls.query().add("path", path).add("depth", depth))
+                        .as(INFO_LIST));
         return toInfos(wire);
     }
 
@@ -1056,7 +1085,9 @@ public final class SandboxFiles {
                 permissions.owner().orElse(null), permissions.group().orElse(null), Wire.modeToWire(mode.bits()));
         Map<String, Wire.Permission> body = new LinkedHashMap<>();
         checked.forEach(p -> body.put(p, wire));
-        call(() -> client().call("POST", "/directories").json(body).execute());
+        call(
+                "files.createDirectories",
+                () -> client().call("POST", "/directories").json(body).execute());
     }
 
     /**
@@ -1066,8 +1097,10 @@ public final class SandboxFiles {
      */
     public void deleteFiles(Collection<String> paths) {
         List<String> checked = RemotePaths.checkAll(paths, "path");
-        call(() -> client().call("DELETE", "/files" + Urls.query().addAll("path", checked))
-                .execute());
+        call(
+                "files.delete",
+                () -> client().call("DELETE", "/files" + Urls.query().addAll("path", checked))
+                        .execute());
     }
 
     /**
@@ -1077,8 +1110,10 @@ public final class SandboxFiles {
      */
     public void deleteDirectories(Collection<String> paths) {
         List<String> checked = RemotePaths.checkAll(paths, "path");
-        call(() -> client().call("DELETE", "/directories" + Urls.query().addAll("path", checked))
-                .execute());
+        call(
+                "files.deleteDirectories",
+                () -> client().call("DELETE", "/directories" + Urls.query().addAll("path", checked))
+                        .execute());
     }
 
     /**
@@ -1105,7 +1140,7 @@ public final class SandboxFiles {
             body.add(new Wire.Move(
                     RemotePaths.check(move.source(), "source"), RemotePaths.check(move.destination(), "destination")));
         }
-        call(() -> client().call("POST", "/files/mv").json(body).execute());
+        call("files.move", () -> client().call("POST", "/files/mv").json(body).execute());
     }
 
     /**
@@ -1146,7 +1181,9 @@ public final class SandboxFiles {
                                     .map(m -> Wire.modeToWire(m.bits()))
                                     .orElse(null)));
         });
-        call(() -> client().call("POST", "/files/permissions").json(body).execute());
+        call(
+                "files.setPermissions",
+                () -> client().call("POST", "/files/permissions").json(body).execute());
     }
 
     /**
@@ -1156,7 +1193,9 @@ public final class SandboxFiles {
      */
     public void replaceContents(List<Replacement> replacements) {
         Map<String, Wire.Replace> body = replaceBody(replacements);
-        call(() -> client().call("POST", "/files/replace").json(body).execute());
+        call(
+                "files.replace",
+                () -> client().call("POST", "/files/replace").json(body).execute());
     }
 
     /**
@@ -1167,8 +1206,9 @@ public final class SandboxFiles {
      */
     public Map<String, Integer> replaceContentsDetailed(List<Replacement> replacements) {
         Map<String, Wire.Replace> body = replaceBody(replacements);
-        Map<String, Wire.ReplaceResult> wire =
-                call(() -> client().call("POST", "/files/replace" + Urls.query().add("verbose", "true"))
+        Map<String, Wire.ReplaceResult> wire = call(
+                "files.replace",
+                () -> client().call("POST", "/files/replace" + Urls.query().add("verbose", "true"))
                         .json(body)
                         .as(REPLACE_MAP));
         Map<String, Integer> result = new LinkedHashMap<>();
@@ -1199,12 +1239,23 @@ public final class SandboxFiles {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
-    private static <T> T call(Supplier<T> action) {
-        try {
-            return action.get();
-        } catch (SandboxException e) {
-            throw FileErrors.refine(e);
-        }
+    /** Makes one metadata call, observed as {@code operation}, with execd's file errors refined. */
+    private <T> T call(String operation, Supplier<T> action) {
+        return observed(operation, () -> {
+            try {
+                return action.get();
+            } catch (SandboxException e) {
+                throw FileErrors.refine(e);
+            }
+        });
+    }
+
+    private <T> T observed(String operation, Supplier<T> body) {
+        return Observed.run(handle.connectionConfig(), operation, handle.id(), body);
+    }
+
+    private <T> CompletableFuture<T> observedAsync(String operation, Supplier<CompletableFuture<T>> body) {
+        return Observed.runAsync(handle.connectionConfig(), operation, handle.id(), body);
     }
 
     private static List<FileInfo> toInfos(List<Wire.FileInfo> wire) {
