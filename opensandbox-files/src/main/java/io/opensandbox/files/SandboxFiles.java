@@ -995,10 +995,13 @@ public final class SandboxFiles {
     }
 
     /**
-     * Finds files under a directory whose paths match a glob pattern.
+     * Finds the files under a directory, at any depth, whose names match a glob pattern. execd matches the pattern
+     * against each file's name, not its path: {@code *.py} finds every Python file below the directory, while a
+     * pattern with a directory part such as {@code src/*.py} matches nothing. Directories themselves are never
+     * returned.
      *
      * @param directory the absolute path of the directory to search
-     * @param pattern a glob such as {@code *.py} or {@code **}
+     * @param pattern a glob matched against file names, such as {@code *.py}, {@code test_*} or {@code **}
      * @return the matching files
      */
     public List<FileInfo> search(String directory, String pattern) {
@@ -1147,7 +1150,8 @@ public final class SandboxFiles {
      * Changes the owner, group or mode of one file or directory.
      *
      * @param path the absolute path
-     * @param permissions what to change; unset parts are left as they are
+     * @param permissions what to change; an unset mode is left as it is, and for owner and group see
+     *     {@link Permissions} (with neither set, execd makes its own user the owner)
      */
     public void setPermissions(String path, Permissions permissions) {
         Map<String, Permissions> one = new LinkedHashMap<>();
