@@ -11,8 +11,9 @@ package io.opensandbox.api;
  *
  * <ul>
  *   <li>{@code callStarted} runs on the thread that made the call, so a listener can read that thread's context
- *       (a current trace span, an MDC). The observer's methods run on that thread too, or, for calls that finish
- *       in the background (async forms, streams), on an SDK handler thread: never on a transport I/O thread.
+ *       (a current trace span, an MDC). The observer's methods run on that thread too, or, for what happens in
+ *       the background (async forms, streams, retries the SDK's timer starts), in order on an SDK handler thread
+ *       ({@code opensandbox-handler-N}): never on a transport I/O thread, the SDK's timer or the common pool.
  *   <li>Nothing a listener is given holds a secret: no API key, no endpoint header, no request or response body.
  *   <li>A listener cannot break a call: what it throws is logged at debug level and dropped.
  *   <li>{@code callEnded} is told exactly once for every {@code callStarted}.

@@ -10,6 +10,7 @@ import io.opensandbox.api.internal.Durations;
 import io.opensandbox.api.internal.ErrorMapper;
 import io.opensandbox.api.internal.Futures;
 import io.opensandbox.api.internal.Json;
+import io.opensandbox.api.internal.Observed;
 import io.opensandbox.api.internal.Transports;
 import io.opensandbox.api.internal.Urls;
 import io.opensandbox.api.spi.TransportResponse;
@@ -26,6 +27,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +90,14 @@ public final class Commands {
         return current;
     }
 
+    private <T> T observed(String operation, Supplier<T> body) {
+        return Observed.run(handle.connectionConfig(), operation, handle.id(), body);
+    }
+
+    private <T> CompletableFuture<T> observedAsync(String operation, Supplier<CompletableFuture<T>> body) {
+        return Observed.runAsync(handle.connectionConfig(), operation, handle.id(), body);
+    }
+
     /** The executor asynchronous handlers run on: the caller's, or the handler threads of the handle's lease. */
     private Executor handlerExecutor(ApiClient api) {
         Executor given = handlerExecutor;
@@ -132,7 +142,9 @@ public final class Commands {
      *     handler is rethrown as it is
      */
     public Execution run(String command, RunOptions options, ExecutionHandlers handlers) {
-        return runBlocking("POST /command", "/command", commandRequest(command, options), options, handlers);
+        return observed(
+                "commands.run",
+                () -> runBlocking("POST /command", "/command", commandRequest(command, options), options, handlers));
     }
 
     /**
@@ -146,7 +158,9 @@ public final class Commands {
      *     exception
      */
     public CompletableFuture<Execution> runAsync(String command, RunOptions options, ExecutionHandlers handlers) {
-        return startAsync("POST /command", "/command", commandRequest(command, options), options, handlers);
+        return observedAsync(
+                "commands.run",
+                () -> startAsync("POST /command", "/command", commandRequest(command, options), options, handlers));
     }
 
     private static Wire.RunCommandRequest commandRequest(String command, RunOptions options) {
@@ -286,7 +300,10 @@ public final class Commands {
      */
     public void interrupt(String id) {
         requireId(id, "id");
-        client().call("DELETE", "/command" + Urls.query().add("id", id)).execute();
+        observed(
+                "commands.interrupt",
+                () -> client().call("DELETE", "/command" + Urls.query().add("id", id))
+                        .execute());
     }
 
     /**
@@ -298,8 +315,10 @@ public final class Commands {
      */
     public CommandStatus getCommandStatus(String id) {
         requireId(id, "id");
-        Wire.CommandStatusResponse status =
-                client().call("GET", "/command/status/" + Urls.segment(id)).as(Wire.CommandStatusResponse.class);
+        Wire.CommandStatusResponse status = observed(
+                "commands.getStatus",
+                () -> client().call("GET", "/command/status/" + Urls.segment(id))
+                        .as(Wire.CommandStatusResponse.class));
         return CommandStatus.of(
                 status.id() == null ? id : status.id(),
                 status.content(),
@@ -342,11 +361,14 @@ public final class Commands {
 
     private CommandLogs logs(String id, @Nullable Long cursor) {
         requireId(id, "id");
-        ApiClient.Response response = client().call(
-                        "GET",
-                        "/command/" + Urls.segment(id) + "/logs" + Urls.query().add("cursor", cursor))
-                .header("Accept", "text/plain")
-                .execute();
+        ApiClient.Response response = observed(
+                "commands.getLogs",
+                () -> client().call(
+                                "GET",
+                                "/command/" + Urls.segment(id) + "/logs"
+                                        + Urls.query().add("cursor", cursor))
+                        .header("Accept", "text/plain")
+                        .execute());
         String next = response.header(CURSOR_HEADER);
         Long nextCursor = null;
         if (next != null) {
@@ -384,6 +406,11 @@ public final class Commands {
      * @throws SandboxException if a poll failed, or with code {@link SandboxError#CANCELLED} when interrupted
      */
     public CommandStatus followBackgroundCommand(String id, Consumer<String> output, Duration maxPollInterval) {
+        // one operation around its polls, each of which is a commands.getStatus and commands.getLogs of its own
+        return observed("commands.follow", () -> follow(id, output, maxPollInterval));
+    }
+
+    private CommandStatus follow(String id, Consumer<String> output, Duration maxPollInterval) {
         requireId(id, "id");
         Objects.requireNonNull(output, "output");
         Objects.requireNonNull(maxPollInterval, "maxPollInterval");
@@ -439,9 +466,11 @@ public final class Commands {
      * @return the session id
      */
     public String createSession(@Nullable String workingDirectory) {
-        Wire.CreateSessionResponse response = client().call("POST", "/session")
-                .json(new Wire.CreateSessionRequest(workingDirectory))
-                .as(Wire.CreateSessionResponse.class);
+        Wire.CreateSessionResponse response = observed(
+                "commands.createSession",
+                () -> client().call("POST", "/session")
+                        .json(new Wire.CreateSessionRequest(workingDirectory))
+                        .as(Wire.CreateSessionResponse.class));
         String id = response.sessionId();
         if (id == null || id.isBlank()) {
             throw new SandboxException(
@@ -475,8 +504,14 @@ public final class Commands {
      */
     public Execution runInSession(String sessionId, String command, RunOptions options, ExecutionHandlers handlers) {
         String what = "POST /session/{id}/run";
-        return runBlocking(
-                what, sessionPath(sessionId), sessionRequest(command, options), sessionOnly(options), handlers);
+        return observed(
+                "commands.runInSession",
+                () -> runBlocking(
+                        what,
+                        sessionPath(sessionId),
+                        sessionRequest(command, options),
+                        sessionOnly(options),
+                        handlers));
     }
 
     /**
@@ -491,8 +526,14 @@ public final class Commands {
     public CompletableFuture<Execution> runInSessionAsync(
             String sessionId, String command, RunOptions options, ExecutionHandlers handlers) {
         String what = "POST /session/{id}/run";
-        return startAsync(
-                what, sessionPath(sessionId), sessionRequest(command, options), sessionOnly(options), handlers);
+        return observedAsync(
+                "commands.runInSession",
+                () -> startAsync(
+                        what,
+                        sessionPath(sessionId),
+                        sessionRequest(command, options),
+                        sessionOnly(options),
+                        handlers));
     }
 
     private static String sessionPath(String sessionId) {
@@ -536,7 +577,10 @@ public final class Commands {
      */
     public void deleteSession(String sessionId) {
         requireId(sessionId, "sessionId");
-        client().call("DELETE", "/session/" + Urls.segment(sessionId)).execute();
+        observed(
+                "commands.deleteSession",
+                () -> client().call("DELETE", "/session/" + Urls.segment(sessionId))
+                        .execute());
     }
 
     // ---------------------------------------------------------------- metrics
@@ -547,7 +591,8 @@ public final class Commands {
      * @return the sample
      */
     public Metrics getMetrics() {
-        return MetricsWatchCall.toMetrics(client().call("GET", "/metrics").as(Wire.MetricsResponse.class));
+        return MetricsWatchCall.toMetrics(observed(
+                "commands.getMetrics", () -> client().call("GET", "/metrics").as(Wire.MetricsResponse.class)));
     }
 
     /**
@@ -559,6 +604,15 @@ public final class Commands {
      */
     public MetricsWatch watchMetrics(MetricsListener listener) {
         Objects.requireNonNull(listener, "listener");
+        // one operation from the request until the watch ends (closed, or its stream failed)
+        return Observed.runOpen(handle.connectionConfig(), "commands.watchMetrics", handle.id(), observation -> {
+            MetricsWatchCall watch = startWatch(listener);
+            var unusedEnd = watch.completion().whenComplete((ignored, failure) -> observation.end(failure));
+            return watch;
+        });
+    }
+
+    private MetricsWatchCall startWatch(MetricsListener listener) {
         ApiClient api = client();
         MetricsWatchCall watch = new MetricsWatchCall(handlerExecutor(api), listener);
         Transports.Lease.Owned owned = api.lease().onClose("GET /metrics/watch", watch::fail);

@@ -5,7 +5,10 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Owner, group and mode to apply to a file or directory; each is optional and an unset one is left as it is.
+ * Owner, group and mode to apply to a file or directory; each is optional. An unset mode is left as it is. Owner
+ * and group follow execd's rule: one that is set and names a known user or group is applied, an unknown name is
+ * ignored (execd only logs it), and when neither is applied execd gives the file its own user and group (root in
+ * the usual image), so an unset owner and group are not "left as they are" for a file that someone else owned.
  * Immutable; made with {@link #builder()} or the shortcut {@link #mode(FileMode)}.
  */
 public final class Permissions {

@@ -13,6 +13,7 @@ import io.opensandbox.api.internal.ApiClient;
 import io.opensandbox.api.internal.ErrorMapper;
 import io.opensandbox.api.internal.Futures;
 import io.opensandbox.api.internal.Json;
+import io.opensandbox.api.internal.Observed;
 import io.opensandbox.api.internal.Urls;
 import io.opensandbox.api.internal.stream.BodyReader;
 import io.opensandbox.api.internal.stream.ByteSource;
@@ -200,7 +201,7 @@ public final class SandboxFiles {
      * @throws SandboxException if the upload failed
      */
     public void writeFiles(List<WriteEntry> entries, WriteOptions options) {
-        Futures.await(writeFilesAsync(entries, options), "POST /files/upload");
+        observed("files.write", () -> Futures.await(write(entries, options), "POST /files/upload"));
     }
 
     /**
@@ -212,6 +213,10 @@ public final class SandboxFiles {
      * @throws InvalidArgumentException for a bad argument, before anything is sent
      */
     public CompletableFuture<Void> writeFilesAsync(List<WriteEntry> entries, WriteOptions options) {
+        return observedAsync("files.write", () -> write(entries, options));
+    }
+
+    private CompletableFuture<Void> write(List<WriteEntry> entries, WriteOptions options) {
         Objects.requireNonNull(options, "options");
         Multipart body = multipart(entries);
         String what =
@@ -411,6 +416,10 @@ public final class SandboxFiles {
      * @throws InvalidArgumentException if the content is too large for a byte array
      */
     public byte[] readBytes(String path, ReadOptions options) {
+        return observed("files.read", () -> readAll(path, options));
+    }
+
+    private byte[] readAll(String path, ReadOptions options) {
         try (DownloadStream stream = open(path, options)) {
             long total = stream.total();
             if (total > MAX_ARRAY) {
@@ -466,7 +475,13 @@ public final class SandboxFiles {
      * @throws RangeNotSatisfiableException if the range starts past the end of the file
      */
     public InputStream readStream(String path, ReadOptions options) {
-        return open(path, options);
+        // one operation until the stream ends, fails or is closed
+        return Observed.runOpen(handle.connectionConfig(), "files.readStream", handle.id(), observation -> {
+            DownloadStream stream = open(path, options);
+            stream.whenEnded(
+                    failure -> observation.end(failure instanceof IOException io ? readFailure(path, io) : failure));
+            return stream;
+        });
     }
 
     /**
@@ -493,8 +508,9 @@ public final class SandboxFiles {
         Objects.requireNonNull(options, "options");
         RemotePaths.check(path, "path");
         Path local = checkTarget(target);
-        Transfer transfer = transfer("download of " + path, options.timeout());
-        return downloadToPath(path, local, options, transfer);
+        return observed(
+                "files.download",
+                () -> downloadToPath(path, local, options, transfer("download of " + path, options.timeout())));
     }
 
     /**
@@ -520,7 +536,9 @@ public final class SandboxFiles {
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(options, "options");
         RemotePaths.check(path, "path");
-        return downloadToStream(path, out, options, transfer("download of " + path, options.timeout()));
+        return observed(
+                "files.download",
+                () -> downloadToStream(path, out, options, transfer("download of " + path, options.timeout())));
     }
 
     /**
@@ -536,11 +554,13 @@ public final class SandboxFiles {
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(options, "options");
         RemotePaths.check(path, "path");
-        Transfer transfer = transfer("download of " + path, options.timeout());
-        return downloadAsync(path, options, transfer, stream -> {
-            try (stream) {
-                return writeAll(stream, path, out);
-            }
+        return observedAsync("files.download", () -> {
+            Transfer transfer = transfer("download of " + path, options.timeout());
+            return downloadAsync(path, options, transfer, stream -> {
+                try (stream) {
+                    return writeAll(stream, path, out);
+                }
+            });
         });
     }
 
@@ -618,11 +638,13 @@ public final class SandboxFiles {
         Objects.requireNonNull(options, "options");
         RemotePaths.check(path, "path");
         Path local = checkTarget(target);
-        Transfer transfer = transfer("download of " + path, options.timeout());
-        return downloadAsync(path, options, transfer, stream -> {
-            try (stream) {
-                return writeToPath(stream, path, local);
-            }
+        return observedAsync("files.download", () -> {
+            Transfer transfer = transfer("download of " + path, options.timeout());
+            return downloadAsync(path, options, transfer, stream -> {
+                try (stream) {
+                    return writeToPath(stream, path, local);
+                }
+            });
         });
     }
 
@@ -1005,8 +1027,9 @@ public final class SandboxFiles {
      */
     public Map<String, FileInfo> getFileInfo(Collection<String> paths) {
         List<String> checked = RemotePaths.checkAll(paths, "path");
-        Map<String, Wire.FileInfo> wire =
-                call(() -> client().call("GET", "/files/info" + Urls.query().addAll("path", checked))
+        Map<String, Wire.FileInfo> wire = call(
+                "files.getInfo",
+                () -> client().call("GET", "/files/info" + Urls.query().addAll("path", checked))
                         .as(INFO_MAP));
         Map<String, FileInfo> result = new LinkedHashMap<>();
         wire.forEach((key, value) -> result.put(key, toInfo(value, key)));
@@ -1034,10 +1057,13 @@ public final class SandboxFiles {
     }
 
     /**
-     * Finds files under a directory whose paths match a glob pattern.
+     * Finds the files under a directory, at any depth, whose names match a glob pattern. execd matches the pattern
+     * against each file's name, not its path: {@code *.py} finds every Python file below the directory, while a
+     * pattern with a directory part such as {@code src/*.py} matches nothing. Directories themselves are never
+     * returned.
      *
      * @param directory the absolute path of the directory to search
-     * @param pattern a glob such as {@code *.py} or {@code **}
+     * @param pattern a glob matched against file names, such as {@code *.py}, {@code test_*} or {@code **}
      * @return the matching files
      */
     public List<FileInfo> search(String directory, String pattern) {
@@ -1045,10 +1071,13 @@ public final class SandboxFiles {
         if (pattern == null || pattern.isEmpty() || pattern.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw new InvalidArgumentException("pattern must be a non-empty glob without control characters", null);
         }
-        List<Wire.FileInfo> wire = call(() -> client().call(
-                        "GET",
-                        "/files/search" + Urls.query().add("path", directory).add("pattern", pattern))
-                .as(INFO_LIST));
+        List<Wire.FileInfo> wire = call(
+                "files.search",
+                () -> client().call(
+                                "GET",
+                                "/files/search"
+                                        + Urls.query().add("path", directory).add("pattern", pattern))
+                        .as(INFO_LIST));
         return toInfos(wire);
     }
 
@@ -1085,10 +1114,13 @@ public final class SandboxFiles {
         if (depth < 1) {
             throw new InvalidArgumentException("depth must be at least 1, got " + depth, null);
         }
-        List<Wire.FileInfo> wire = call(() -> client().call(
-                        "GET",
-                        "/directories/list" + Urls.query().add("path", path).add("depth", depth))
-                .as(INFO_LIST));
+        List<Wire.FileInfo> wire = call(
+                "files.list",
+                () -> client().call(
+                                "GET",
+                                "/directories/list"
+                                        + Urls.query().add("path", path).add("depth", depth))
+                        .as(INFO_LIST));
         return toInfos(wire);
     }
 
@@ -1118,7 +1150,9 @@ public final class SandboxFiles {
                 permissions.owner().orElse(null), permissions.group().orElse(null), Wire.modeToWire(mode.bits()));
         Map<String, Wire.Permission> body = new LinkedHashMap<>();
         checked.forEach(p -> body.put(p, wire));
-        call(() -> client().call("POST", "/directories").json(body).execute());
+        call(
+                "files.createDirectories",
+                () -> client().call("POST", "/directories").json(body).execute());
     }
 
     /**
@@ -1128,8 +1162,10 @@ public final class SandboxFiles {
      */
     public void deleteFiles(Collection<String> paths) {
         List<String> checked = RemotePaths.checkAll(paths, "path");
-        call(() -> client().call("DELETE", "/files" + Urls.query().addAll("path", checked))
-                .execute());
+        call(
+                "files.delete",
+                () -> client().call("DELETE", "/files" + Urls.query().addAll("path", checked))
+                        .execute());
     }
 
     /**
@@ -1139,8 +1175,10 @@ public final class SandboxFiles {
      */
     public void deleteDirectories(Collection<String> paths) {
         List<String> checked = RemotePaths.checkAll(paths, "path");
-        call(() -> client().call("DELETE", "/directories" + Urls.query().addAll("path", checked))
-                .execute());
+        call(
+                "files.deleteDirectories",
+                () -> client().call("DELETE", "/directories" + Urls.query().addAll("path", checked))
+                        .execute());
     }
 
     /**
@@ -1167,14 +1205,15 @@ public final class SandboxFiles {
             body.add(new Wire.Move(
                     RemotePaths.check(move.source(), "source"), RemotePaths.check(move.destination(), "destination")));
         }
-        call(() -> client().call("POST", "/files/mv").json(body).execute());
+        call("files.move", () -> client().call("POST", "/files/mv").json(body).execute());
     }
 
     /**
      * Changes the owner, group or mode of one file or directory.
      *
      * @param path the absolute path
-     * @param permissions what to change; unset parts are left as they are
+     * @param permissions what to change; an unset mode is left as it is, and for owner and group see
+     *     {@link Permissions} (with neither set, execd makes its own user the owner)
      */
     public void setPermissions(String path, Permissions permissions) {
         Map<String, Permissions> one = new LinkedHashMap<>();
@@ -1208,7 +1247,9 @@ public final class SandboxFiles {
                                     .map(m -> Wire.modeToWire(m.bits()))
                                     .orElse(null)));
         });
-        call(() -> client().call("POST", "/files/permissions").json(body).execute());
+        call(
+                "files.setPermissions",
+                () -> client().call("POST", "/files/permissions").json(body).execute());
     }
 
     /**
@@ -1218,7 +1259,9 @@ public final class SandboxFiles {
      */
     public void replaceContents(List<Replacement> replacements) {
         Map<String, Wire.Replace> body = replaceBody(replacements);
-        call(() -> client().call("POST", "/files/replace").json(body).execute());
+        call(
+                "files.replace",
+                () -> client().call("POST", "/files/replace").json(body).execute());
     }
 
     /**
@@ -1229,8 +1272,9 @@ public final class SandboxFiles {
      */
     public Map<String, Integer> replaceContentsDetailed(List<Replacement> replacements) {
         Map<String, Wire.Replace> body = replaceBody(replacements);
-        Map<String, Wire.ReplaceResult> wire =
-                call(() -> client().call("POST", "/files/replace" + Urls.query().add("verbose", "true"))
+        Map<String, Wire.ReplaceResult> wire = call(
+                "files.replace",
+                () -> client().call("POST", "/files/replace" + Urls.query().add("verbose", "true"))
                         .json(body)
                         .as(REPLACE_MAP));
         Map<String, Integer> result = new LinkedHashMap<>();
@@ -1261,12 +1305,23 @@ public final class SandboxFiles {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
-    private static <T> T call(Supplier<T> action) {
-        try {
-            return action.get();
-        } catch (SandboxException e) {
-            throw FileErrors.refine(e);
-        }
+    /** Makes one metadata call, observed as {@code operation}, with execd's file errors refined. */
+    private <T> T call(String operation, Supplier<T> action) {
+        return observed(operation, () -> {
+            try {
+                return action.get();
+            } catch (SandboxException e) {
+                throw FileErrors.refine(e);
+            }
+        });
+    }
+
+    private <T> T observed(String operation, Supplier<T> body) {
+        return Observed.run(handle.connectionConfig(), operation, handle.id(), body);
+    }
+
+    private <T> CompletableFuture<T> observedAsync(String operation, Supplier<CompletableFuture<T>> body) {
+        return Observed.runAsync(handle.connectionConfig(), operation, handle.id(), body);
     }
 
     private static List<FileInfo> toInfos(List<Wire.FileInfo> wire) {

@@ -19,7 +19,9 @@ import org.jspecify.annotations.Nullable;
  * sent only once and is closed by the SDK when the write ends, whether it succeeded or not.
  *
  * <p>Mode: when no mode is set, none is sent and execd leaves the mode as it is (a new file gets execd's default,
- * an existing file keeps its mode). Set one to {@code chmod} the file after writing.
+ * an existing file keeps its mode). Set one to {@code chmod} the file after writing. Owner and group: execd applies
+ * them after every write, and with neither set (or neither name known to it) it makes its own user and group the
+ * file's owner, an existing file's too; see {@link Permissions}.
  */
 public final class WriteEntry {
     private final String path;
@@ -246,8 +248,9 @@ public final class WriteEntry {
         }
 
         /**
-         * Sets the owner, group and mode to apply to the written file; an unset one is not sent, and execd leaves
-         * it as it is. Replaces what an earlier call (or {@link #mode}) set.
+         * Sets the owner, group and mode to apply to the written file; an unset one is not sent (an unset mode is
+         * left as it is; for owner and group see {@link Permissions}). Replaces what an earlier call (or
+         * {@link #mode}) set.
          *
          * @param permissions the permissions
          * @return this builder

@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -145,14 +146,22 @@ class SandboxFilesWireTest {
         AtomicInteger retries = new AtomicInteger();
         SandboxFiles retrying = filesWithRetries(retries);
 
-        assertThat(retrying.readFile("/w/a.txt")).isEqualTo("content");
+        assertThat(retrying.readFile("/w/retried.txt")).isEqualTo("content");
         assertThat(retries).hasValue(1);
-        server.verify(2, getRequestedFor(urlPathEqualTo(PREFIX + "/files/download")));
+        // Count only this test's requests: the two tests before it (in JUnit's order) leave a download and an upload
+        // they gave up on after 300 ms, and on a loaded machine WireMock may journal those after the reset above.
+        server.verify(
+                2,
+                getRequestedFor(urlPathEqualTo(PREFIX + "/files/download"))
+                        .withQueryParam("path", equalTo("/w/retried.txt")));
 
-        assertThatThrownBy(() -> retrying.writeFile("/w/up.txt", "x"))
+        assertThatThrownBy(() -> retrying.writeFile("/w/never-twice.txt", "x"))
                 .isInstanceOfSatisfying(
                         SandboxException.class, e -> assertThat(e.attempts()).isEqualTo(1));
-        server.verify(1, postRequestedFor(urlPathEqualTo(PREFIX + "/files/upload")));
+        server.verify(
+                1,
+                postRequestedFor(urlPathEqualTo(PREFIX + "/files/upload"))
+                        .withRequestBody(containing("\"path\":\"/w/never-twice.txt\"")));
         assertThat(retries).hasValue(1);
     }
 

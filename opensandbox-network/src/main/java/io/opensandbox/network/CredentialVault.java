@@ -71,6 +71,7 @@ public final class CredentialVault {
                         + " first.")
                 .secrets(Convert.secrets(creds));
         CredentialVaultState state = sidecar.call(
+                "vault.create",
                 hints,
                 client -> Convert.state(client.call("POST", VAULT)
                         .json(Convert.create(creds, binds))
@@ -91,6 +92,7 @@ public final class CredentialVault {
      */
     public CredentialVaultState get() {
         return sidecar.call(
+                "vault.get",
                 SidecarErrors.Hints.of("reading the Credential Vault"),
                 client -> Convert.state(client.call("GET", VAULT).as(Wire.VaultState.class)));
     }
@@ -122,6 +124,7 @@ public final class CredentialVault {
                         + " retry.")
                 .secrets(Convert.secrets(sent));
         CredentialVaultState state = sidecar.call(
+                "vault.patch",
                 hints,
                 client -> Convert.state(
                         client.call("PATCH", VAULT).json(Convert.patch(patch)).as(Wire.VaultState.class)));
@@ -140,6 +143,7 @@ public final class CredentialVault {
      */
     public void delete() {
         sidecar.call(
+                "vault.delete",
                 SidecarErrors.Hints.of("deleting the Credential Vault"),
                 client -> client.call("DELETE", VAULT).execute());
         LOG.debug("deleted the Credential Vault of sandbox {}", sidecar.handle().id());
@@ -154,6 +158,7 @@ public final class CredentialVault {
      */
     public RevisionedList<CredentialMetadata> listCredentials() {
         return sidecar.call(
+                "vault.listCredentials",
                 SidecarErrors.Hints.of("listing Credential Vault credentials"),
                 client -> Convert.credentials(
                         client.call("GET", VAULT + "/credentials").as(Wire.CredentialList.class)));
@@ -170,6 +175,7 @@ public final class CredentialVault {
     public CredentialMetadata getCredential(String name) {
         String checked = Checks.name("credential", name);
         return sidecar.call(
+                "vault.getCredential",
                 SidecarErrors.Hints.of("reading credential '" + checked + "'")
                         .notFound("the vault has no credential of that name, or the sandbox has no vault; list them"
                                 + " with listCredentials()."),
@@ -186,6 +192,7 @@ public final class CredentialVault {
      */
     public RevisionedList<CredentialBindingMetadata> listBindings() {
         return sidecar.call(
+                "vault.listBindings",
                 SidecarErrors.Hints.of("listing Credential Vault bindings"),
                 client ->
                         Convert.bindings(client.call("GET", VAULT + "/bindings").as(Wire.BindingList.class)));
@@ -202,6 +209,7 @@ public final class CredentialVault {
     public CredentialBindingMetadata getBinding(String name) {
         String checked = Checks.name("binding", name);
         return sidecar.call(
+                "vault.getBinding",
                 SidecarErrors.Hints.of("reading binding '" + checked + "'")
                         .notFound("the vault has no binding of that name, or the sandbox has no vault; list them"
                                 + " with listBindings()."),

@@ -52,6 +52,7 @@ public final class Egress {
      */
     public EgressPolicyStatus getEgressPolicy() {
         return sidecar.call(
+                "egress.getPolicy",
                 SidecarErrors.Hints.of("reading the egress policy").notFound(NO_POLICY_API),
                 client -> Convert.status(client.call("GET", POLICY).as(Wire.PolicyStatus.class)));
     }
@@ -84,6 +85,7 @@ public final class Egress {
                 .limit("the policy would hold more egress rules than the sidecar allows; delete rules with"
                         + " deleteEgressRules(...) or merge targets into wildcard domains.");
         return sidecar.call(
+                "egress.patchRules",
                 hints,
                 client -> lenientStatus(client.call("PATCH", POLICY).json(body).execute()));
     }
@@ -115,6 +117,7 @@ public final class Egress {
             }
         }
         return sidecar.call(
+                "egress.deleteRules",
                 SidecarErrors.Hints.of("deleting egress rules").notFound(NO_POLICY_API),
                 client -> lenientStatus(
                         client.call("DELETE", POLICY).json(checked).execute()));

@@ -3,6 +3,7 @@ package io.opensandbox.network;
 import io.opensandbox.api.SandboxException;
 import io.opensandbox.api.SandboxHandle;
 import io.opensandbox.api.internal.ApiClient;
+import io.opensandbox.api.internal.Observed;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -24,15 +25,18 @@ final class Sidecar {
     }
 
     /**
-     * Makes one call. A failure of the call is mapped with the hints ({@link SidecarErrors#map}); a failure to
-     * resolve the endpoint (a lifecycle error) passes through unchanged.
+     * Makes one call, observed as {@code operation} by the config's call listener. A failure of the call is mapped
+     * with the hints ({@link SidecarErrors#map}); a failure to resolve the endpoint (a lifecycle error) passes
+     * through unchanged.
      */
-    <T> T call(SidecarErrors.Hints hints, Function<ApiClient, T> call) {
-        ApiClient client = client();
-        try {
-            return call.apply(client);
-        } catch (SandboxException e) {
-            throw SidecarErrors.map(e, hints);
-        }
+    <T> T call(String operation, SidecarErrors.Hints hints, Function<ApiClient, T> call) {
+        return Observed.run(handle.connectionConfig(), operation, handle.id(), () -> {
+            ApiClient client = client();
+            try {
+                return call.apply(client);
+            } catch (SandboxException e) {
+                throw SidecarErrors.map(e, hints);
+            }
+        });
     }
 }

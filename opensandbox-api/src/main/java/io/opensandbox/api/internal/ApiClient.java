@@ -262,7 +262,7 @@ public final class ApiClient {
         private RetryPolicy retryPolicy = config.retryPolicy();
         private final int[] attemptsMade = {0};
         // the first call made inside an observed SDK operation reports its attempts, status and bytes to it
-        private final Observed observation = Observed.claimCurrent();
+        private final Observed observation = Observed.claimCurrent(lease.workers());
 
         private Call(String method, String pathAndQuery) {
             if (!pathAndQuery.startsWith("/")) {
@@ -383,6 +383,10 @@ public final class ApiClient {
             RequestBody content = body;
             if (content != null) {
                 builder.setHeader("Content-Type", content.contentType());
+                if (!content.isRepeatable() && observation.isActive()) {
+                    // a streamed body: count what the transport takes, whatever its declared length
+                    builder.body(Counting.sent(content, observation));
+                }
             }
             return builder.build();
         }
@@ -475,7 +479,7 @@ public final class ApiClient {
             attemptsMade[0] = attempt;
             observation.attempt(attempt);
             RequestBody sending = body;
-            if (sending != null && sending.contentLength() > 0) {
+            if (sending != null && sending.isRepeatable()) {
                 observation.sent(sending.contentLength());
             }
             CompletableFuture<T> current;
@@ -554,7 +558,8 @@ public final class ApiClient {
                 observation.status(status);
                 HttpLog.response(config.debug(), method, request.uri(), status, start, response.headers());
                 if (status / 100 == 2) {
-                    return CompletableFuture.completedFuture(response);
+                    return CompletableFuture.completedFuture(
+                            observation.isActive() ? Counting.received(response, observation) : response);
                 }
                 return Bodies.head(response.body()).handle((bytes, failure) -> {
                     response.close();
@@ -682,7 +687,7 @@ public final class ApiClient {
                 attemptsMade[0] = attempt;
                 observation.attempt(attempt);
                 RequestBody sending = body;
-                if (sending != null && sending.contentLength() > 0) {
+                if (sending != null && sending.isRepeatable()) {
                     observation.sent(sending.contentLength());
                 }
                 SandboxException error;

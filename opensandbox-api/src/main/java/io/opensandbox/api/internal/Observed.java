@@ -7,16 +7,19 @@ import io.opensandbox.api.CallOutcome;
 import io.opensandbox.api.CallStart;
 import io.opensandbox.api.ConnectionConfig;
 import io.opensandbox.api.SandboxException;
+import io.opensandbox.api.internal.stream.Workers;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -27,12 +30,15 @@ import org.slf4j.LoggerFactory;
  * thread, told of each attempt, status and byte count by the first {@link ApiClient} call made inside it, ended
  * exactly once. Only public methods start operations (so a listener is never started on an I/O thread, even for
  * the calls the SDK makes from its own continuations); while an operation's body runs on the caller's thread, the
- * first HTTP call {@linkplain #claimCurrent() claims} it. With {@link CallListener#NONE} (the default) every method
+ * first HTTP call {@linkplain #claimCurrent(Workers) claims} it. With {@link CallListener#NONE} (the default) every method
  * is a no-op and nothing is allocated per call.
  *
- * <p>What a listener throws is logged at debug level and dropped. An end that happens on another thread than
- * the caller's (an async form completing on a transport thread) is handed to the common pool, so a listener
- * never runs on an I/O thread.
+ * <p>What a listener throws is logged at debug level and dropped. Notifications are told in order, one at a time:
+ * on the caller's thread when it is the one that has them to tell, otherwise (an async form completing on a
+ * transport thread, a retry started by the timer, a stream ended by the lease) on the handler threads of the
+ * lease whose call claimed the operation ({@link Workers#handlers()}), so a listener never runs on a transport
+ * I/O thread, the timer or the common pool. When those are already shut down (the lease was closed by the
+ * failure being reported), a short-lived {@code opensandbox-observer} thread tells it.
  */
 public final class Observed {
     private static final Logger LOG = LoggerFactory.getLogger(Observed.class);
@@ -50,6 +56,10 @@ public final class Observed {
     private final AtomicInteger status = new AtomicInteger();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
+    // notifications not yet told, in order; guarded by itself
+    private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
+    private boolean telling; // guarded by pending
+    private volatile @Nullable Executor executor;
 
     private Observed(@Nullable CallListener listener, CallStart start, CallObserver observer) {
         this.listener = listener;
@@ -90,11 +100,41 @@ public final class Observed {
      * made inside an operation reports its attempts, status and bytes to it; later ones (an endpoint lookup, a
      * readiness ping inside {@code sandbox.create}) and calls made outside any operation report nothing.
      *
+     * @param workers the workers of the lease the call goes through: their handler threads tell what happens off
+     *     the caller's thread
      * @return the operation to report to, or the no-op observation
      */
-    public static Observed claimCurrent() {
+    public static Observed claimCurrent(Workers workers) {
         Observed current = CURRENT.get();
-        return current != null && current.claimed.compareAndSet(false, true) ? current : NONE;
+        if (current != null && current.claimed.compareAndSet(false, true)) {
+            current.bindTo(workers.handlers());
+            return current;
+        }
+        return NONE;
+    }
+
+    /**
+     * The operation whose body is running on this thread, without claiming it: for the code that reports the
+     * bytes of a transfer the transport cannot count.
+     *
+     * @return the operation, or the no-op observation
+     */
+    public static Observed current() {
+        Observed current = CURRENT.get();
+        return current != null ? current : NONE;
+    }
+
+    /**
+     * Sets where notifications made off the caller's thread are told, unless a claiming call set it already.
+     *
+     * @param handlers the executor (a lease's handler threads)
+     * @return this observation
+     */
+    public Observed bindTo(Executor handlers) {
+        if (this != NONE && executor == null) {
+            executor = handlers;
+        }
+        return this;
     }
 
     /**
@@ -162,6 +202,45 @@ public final class Observed {
     }
 
     /**
+     * Runs the start of an operation that outlives it (a stream the caller reads, a watch): started now, current
+     * while {@code body} runs, ended by the body's failure or later by whoever holds the observation calling
+     * {@link #end(Throwable)} (when the stream ends, fails or is closed).
+     *
+     * @param <T> the result type
+     * @param config the config whose listener is told
+     * @param operation the operation's name
+     * @param sandboxId the sandbox it is about, or {@code null}
+     * @param body starts the operation, given the observation to end
+     * @return what the body returned
+     */
+    public static <T> T runOpen(
+            ConnectionConfig config, String operation, @Nullable String sandboxId, Function<Observed, T> body) {
+        Observed observed = start(config, operation, sandboxId);
+        if (observed == NONE) {
+            return body.apply(NONE);
+        }
+        @Nullable Observed outer = CURRENT.get();
+        CURRENT.set(observed);
+        try {
+            return body.apply(observed);
+        } catch (RuntimeException | Error e) {
+            observed.end(e);
+            throw e;
+        } finally {
+            CURRENT.set(outer);
+        }
+    }
+
+    /**
+     * Whether anyone is told of this operation (not the shared no-op observation).
+     *
+     * @return whether it is observed
+     */
+    public boolean isActive() {
+        return this != NONE;
+    }
+
+    /**
      * An attempt is about to be sent.
      *
      * @param attempt its number, from 1
@@ -171,7 +250,7 @@ public final class Observed {
             return;
         }
         attempts.incrementAndGet();
-        tell(() -> observer.attemptStarted(attempt), "attempt");
+        deliver(() -> tell(() -> observer.attemptStarted(attempt), "attempt"));
     }
 
     /**
@@ -202,11 +281,11 @@ public final class Observed {
     }
 
     /**
-     * Ends the operation; only the first call counts.
+     * Ends the operation; only the first call counts. Any thread may call it.
      *
      * @param failure why it failed, or {@code null} when it succeeded
      */
-    private void end(@Nullable Throwable failure) {
+    public void end(@Nullable Throwable failure) {
         if (this == NONE || !ended.compareAndSet(false, true)) {
             return;
         }
@@ -223,16 +302,53 @@ public final class Observed {
                 .bytesReceived(received.get())
                 .failure(cause instanceof SandboxException sandbox ? sandbox : null)
                 .build();
-        Runnable tellEnd = () -> tell(() -> observer.callEnded(end), "end");
-        if (Thread.currentThread() == caller) {
-            tellEnd.run();
-        } else {
-            endExecutor().execute(tellEnd);
-        }
+        deliver(() -> tell(() -> observer.callEnded(end), "end"));
     }
 
-    private static Executor endExecutor() {
-        return ForkJoinPool.commonPool();
+    /**
+     * Tells a notification after those queued before it: right here on the caller's thread when nothing is being
+     * told, otherwise on the handler threads (one task drains the queue, so order holds).
+     */
+    private void deliver(Runnable notification) {
+        boolean here;
+        synchronized (pending) {
+            pending.add(notification);
+            if (telling) {
+                return; // the drain in progress tells it
+            }
+            telling = true;
+            here = Thread.currentThread() == caller;
+        }
+        if (here) {
+            drain();
+            return;
+        }
+        Executor handlers = executor;
+        if (handlers != null) {
+            try {
+                handlers.execute(this::drain);
+                return;
+            } catch (RejectedExecutionException e) {
+                // the lease's workers are shut down: fall through
+            }
+        }
+        Thread thread = new Thread(this::drain, Workers.PREFIX + "observer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void drain() {
+        while (true) {
+            Runnable next;
+            synchronized (pending) {
+                next = pending.poll();
+                if (next == null) {
+                    telling = false;
+                    return;
+                }
+            }
+            next.run();
+        }
     }
 
     private void tell(Runnable action, String what) {

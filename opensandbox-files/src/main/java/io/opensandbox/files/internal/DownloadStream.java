@@ -9,6 +9,8 @@ import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,6 +44,8 @@ public final class DownloadStream extends InputStream {
     private boolean eof;
     private volatile boolean closed;
     private byte @Nullable [] scratch;
+    private volatile @Nullable Consumer<@Nullable Throwable> onEnd;
+    private volatile boolean endTold;
 
     /**
      * Wraps a response body.
@@ -171,9 +175,29 @@ public final class DownloadStream extends InputStream {
             listener.onProgress(delivered, total);
         } catch (RuntimeException e) {
             abort();
-            throw new IOException("the progress listener failed: " + e, e);
+            IOException failed = new IOException("the progress listener failed: " + e, e);
+            ended(failed);
+            throw failed;
         }
         return true;
+    }
+
+    /**
+     * Sets who is told once when the stream ends: {@code null} at its end, the {@link IOException} it failed with,
+     * or a {@link CancellationException} when it was closed before its end.
+     *
+     * @param onEnd the callback, run on the thread that reads or closes the stream
+     */
+    public void whenEnded(Consumer<@Nullable Throwable> onEnd) {
+        this.onEnd = onEnd;
+    }
+
+    private void ended(@Nullable Throwable failure) {
+        Consumer<@Nullable Throwable> told = onEnd;
+        if (told != null && !endTold) {
+            endTold = true;
+            told.accept(failure);
+        }
     }
 
     private void finishIfDone() {
@@ -184,9 +208,16 @@ public final class DownloadStream extends InputStream {
             closeResponse.run();
         }
         transfer.finish();
+        ended(null);
     }
 
     private IOException failure(IOException cause) {
+        IOException result = describe(cause);
+        ended(result);
+        return result;
+    }
+
+    private IOException describe(IOException cause) {
         SandboxClosedException closedBy = transfer.closed();
         if (closedBy != null) {
             return new IOException(closedBy.getMessage(), closedBy);
@@ -293,5 +324,6 @@ public final class DownloadStream extends InputStream {
             closeResponse.run();
         }
         transfer.finish();
+        ended(new CancellationException(what + " was closed before its end"));
     }
 }

@@ -62,6 +62,11 @@ class OpenSandboxStarterEndToEndTest {
                     .timer();
             assertThat(create).isNotNull();
             assertThat(create.count()).isEqualTo(1);
+            Timer run = meters.find(ObservationCallListener.NAME)
+                    .tags("operation", "commands.run", "outcome", "SUCCESS", "status", "200", "exception", "none")
+                    .timer();
+            assertThat(run).isNotNull();
+            assertThat(run.count()).isEqualTo(1);
             Timer kill = meters.find(ObservationCallListener.NAME)
                     .tags("operation", "sandbox.kill", "outcome", "SUCCESS", "status", "204")
                     .timer();
