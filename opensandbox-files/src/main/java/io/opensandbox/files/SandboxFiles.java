@@ -777,7 +777,10 @@ public final class SandboxFiles {
     /** Sends a download through the transport's I/O threads; aborting the transfer cancels it. */
     private Opening start(String path, ReadOptions options, Transfer transfer) {
         ByteRange range = options.byteRange().orElse(null);
-        ApiClient.Call call = downloadCall(path, range, transfer);
+        return start(downloadCall(path, range, transfer), range, transfer);
+    }
+
+    private static Opening start(ApiClient.Call call, @Nullable ByteRange range, Transfer transfer) {
         CompletableFuture<TransportResponse> exchange = call.open();
         transfer.onAbort(() -> {
             exchange.cancel(true);
@@ -794,7 +797,7 @@ public final class SandboxFiles {
         ByteRange range = options.byteRange().orElse(null);
         ApiClient.Call call = downloadCall(path, range, transfer);
         if (!call.canRunOnCaller()) {
-            return openThroughIoThreads(path, options, transfer);
+            return openThroughIoThreads(start(call, range, transfer), path, options, transfer);
         }
         CompletableFuture<Void> abort = new CompletableFuture<>();
         transfer.onAbort(() -> abort.complete(null));
@@ -820,8 +823,8 @@ public final class SandboxFiles {
     }
 
     /** Opens a download through the transport's I/O threads, waiting on the calling thread for the headers. */
-    private DownloadStream openThroughIoThreads(String path, ReadOptions options, Transfer transfer) {
-        Opening opening = start(path, options, transfer);
+    private static DownloadStream openThroughIoThreads(
+            Opening opening, String path, ReadOptions options, Transfer transfer) {
         TransportResponse response;
         try {
             response = Futures.await(opening.exchange(), opening.call().describe());

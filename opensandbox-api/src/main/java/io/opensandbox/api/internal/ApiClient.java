@@ -650,7 +650,12 @@ public final class ApiClient {
                     abort.complete(null);
                 }
             });
-            return onCaller(exchanges, result, abort, true, response -> response);
+            return onCaller(
+                    exchanges,
+                    result,
+                    abort,
+                    true,
+                    response -> observation.isActive() ? Counting.received(response, observation) : response);
         }
 
         private Response readWhole(BlockingResponse response) throws IOException {

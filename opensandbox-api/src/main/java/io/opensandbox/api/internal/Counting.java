@@ -1,7 +1,11 @@
 package io.opensandbox.api.internal;
 
+import io.opensandbox.api.spi.BlockingResponse;
 import io.opensandbox.api.spi.RequestBody;
 import io.opensandbox.api.spi.TransportResponse;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +61,56 @@ final class Counting {
             @Override
             public void releaseBuffer(ByteBuffer buffer) {
                 response.releaseBuffer(buffer);
+            }
+
+            @Override
+            public void close() {
+                response.close();
+            }
+        };
+    }
+
+    /**
+     * A blocking response whose body stream reports every byte it delivers.
+     *
+     * @param response the response
+     * @param observation where the bytes are counted
+     * @return the counting response; everything else is the response's own
+     */
+    static BlockingResponse received(BlockingResponse response, Observed observation) {
+        InputStream counted = new FilterInputStream(response.body()) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    observation.received(1);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] target, int offset, int length) throws IOException {
+                int n = super.read(target, offset, length);
+                if (n > 0) {
+                    observation.received(n);
+                }
+                return n;
+            }
+        };
+        return new BlockingResponse() {
+            @Override
+            public int statusCode() {
+                return response.statusCode();
+            }
+
+            @Override
+            public Map<String, List<String>> headers() {
+                return response.headers();
+            }
+
+            @Override
+            public InputStream body() {
+                return counted;
             }
 
             @Override
