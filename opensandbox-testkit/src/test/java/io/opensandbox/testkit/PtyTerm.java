@@ -68,7 +68,9 @@ final class PtyTerm implements WebSocket.Listener {
             throw new IllegalStateException(e);
         } catch (ExecutionException e) {
             String detail = e.getCause() instanceof java.net.http.WebSocketHandshakeException h
-                    ? h + " / " + h.getCause() + " / " + h.getResponse().statusCode() + " " + h.getResponse().headers().map() + " " + h.getResponse().body()
+                    ? h + " / " + h.getCause() + " / " + h.getResponse().statusCode() + " "
+                            + h.getResponse().headers().map() + " "
+                            + h.getResponse().body()
                     : String.valueOf(e.getCause());
             throw new AssertionError("WebSocket connect failed: " + detail, e);
         } catch (TimeoutException e) {
@@ -105,6 +107,7 @@ final class PtyTerm implements WebSocket.Listener {
     @Override
     public synchronized CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
         pings++;
+        notifyAll();
         webSocket.request(1);
         return null;
     }
