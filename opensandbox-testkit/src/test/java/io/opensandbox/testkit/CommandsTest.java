@@ -61,18 +61,18 @@ class CommandsTest {
 
     @Test
     void run_sendsPingsOnATimer_evenWhileOutputFlows() {
-        // 10,000 lines of 1,000 bytes at once (more than the socket buffers hold), read slowly (~1 ms per 5 lines,
-        // 2 s or more): the server's queue of output never runs dry, so a ping sent only when no output waits would
+        // 20,000 lines of 1,000 bytes at once (more than the socket buffers hold), read slowly (~1 ms per 5 lines,
+        // 4 s or more): the server's queue of output never runs dry, so a ping sent only when no output waits would
         // never come; execd pings on a timer (300 ms here)
         int[] seen = {0};
         List<TestClient.Event> events =
-                c.stream(ep, "/command", "{\"command\":\"seq -f %01000.0f 1 10000\"}", new StringBuilder(), e -> {
+                c.stream(ep, "/command", "{\"command\":\"seq -f %01000.0f 1 20000\"}", new StringBuilder(), e -> {
                     if (e.json().path("type").asText().equals("stdout") && ++seen[0] % 5 == 0) {
                         TestClient.sleep(1);
                     }
                 });
         List<String> types = TestClient.types(events);
-        assertThat(TestClient.texts(events, "stdout")).hasSize(10_000);
+        assertThat(TestClient.texts(events, "stdout")).hasSize(20_000);
         long pingsWhileOutputFlows = types.subList(types.indexOf("stdout"), types.lastIndexOf("stdout")).stream()
                 .filter("ping"::equals)
                 .count();
