@@ -17,6 +17,7 @@
 module io.opensandbox.api {
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;
+    requires java.net.http;
     requires org.slf4j;
     requires static transitive org.jspecify;
 
@@ -37,6 +38,9 @@ module io.opensandbox.api {
             io.opensandbox.files,
             io.opensandbox.codeinterpreter,
             io.opensandbox.pty;
+    exports io.opensandbox.api.internal.websocket to
+            io.opensandbox.transport.httpclient5,
+            io.opensandbox.transport.jdk;
 
     uses io.opensandbox.api.spi.TransportProvider;
 }

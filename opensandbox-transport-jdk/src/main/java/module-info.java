@@ -1,6 +1,7 @@
 /**
  * An OpenSandbox transport on the JDK's own {@link java.net.http.HttpClient}: HTTP/1.1, response bodies streamed
- * with backpressure, request bodies of unknown length sent chunked, and no third-party dependency.
+ * with backpressure, request bodies of unknown length sent chunked, WebSockets on {@link java.net.http.WebSocket},
+ * and no third-party dependency.
  *
  * <p>Add this module to the class path or module path and the SDK finds it through {@link java.util.ServiceLoader}
  * as the provider named {@code jdk} (priority 50). With the {@code httpclient5} transport also present (priority

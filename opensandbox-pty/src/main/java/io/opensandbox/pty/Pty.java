@@ -279,11 +279,7 @@ public final class Pty {
 
     private static CompletableFuture<WebSocketSession> openWebSocket(
             ApiClient api, String pathAndQuery, WebSocketListener listener) {
-        // PENDING-WS-MERGE: becomes api.openWebSocket(pathAndQuery, listener) once branch ws is merged
-        return CompletableFuture.failedFuture(new SandboxException(
-                SandboxError.UNSUPPORTED,
-                "WebSocket runtime not merged yet: " + pathAndQuery + " " + listener
-                        + api.lease().isClosed()));
+        return api.openWebSocket(pathAndQuery, listener);
     }
 
     /** What a refused handshake means for a PTY attach. */

@@ -3,8 +3,10 @@ package io.opensandbox.api.internal;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.opensandbox.api.ConnectionConfig;
 import io.opensandbox.api.Endpoint;
+import io.opensandbox.api.InvalidArgumentException;
 import io.opensandbox.api.RetryPolicy;
 import io.opensandbox.api.SandboxClosedException;
+import io.opensandbox.api.SandboxError;
 import io.opensandbox.api.SandboxException;
 import io.opensandbox.api.SandboxHandle;
 import io.opensandbox.api.SandboxTimeoutException;
@@ -14,6 +16,10 @@ import io.opensandbox.api.spi.RequestBody;
 import io.opensandbox.api.spi.Transport;
 import io.opensandbox.api.spi.TransportRequest;
 import io.opensandbox.api.spi.TransportResponse;
+import io.opensandbox.api.spi.WebSocketListener;
+import io.opensandbox.api.spi.WebSocketRequest;
+import io.opensandbox.api.spi.WebSocketSession;
+import io.opensandbox.api.spi.WebSockets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -22,6 +28,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -115,6 +122,79 @@ public final class ApiClient {
      */
     public Call call(String method, String pathAndQuery) {
         return new Call(method, pathAndQuery);
+    }
+
+    /**
+     * Opens a WebSocket to this server through the transport's {@link WebSockets} capability. The URI is the base
+     * URL with {@code http} turned into {@code ws} and {@code https} into {@code wss}, followed by the path; the
+     * handshake carries this client's headers and the SDK's {@code User-Agent}, never the API key, and is bounded
+     * by the config's connect timeout.
+     *
+     * <p>The listener is called on the lease's handler threads, one call at a time and in order, never on a
+     * transport thread; demand passes through ({@link WebSocketSession#request(long)} asks the transport for more,
+     * which reads no more than that), so a slow listener slows the connection instead of filling memory. Failures
+     * reach {@link WebSocketListener#onError} as {@link SandboxException}s; closing the lease aborts the connection
+     * and tells the listener with a {@link SandboxClosedException}.
+     *
+     * @param pathAndQuery the path under the base URL, starting with {@code /}, already encoded
+     * @param listener told of what the connection receives
+     * @return the session once open (completed on a handler thread after {@code onOpen}); failed with a {@link
+     *     SandboxException}: a refused handshake mapped by its status and body like an HTTP error (a 404 is a
+     *     {@link io.opensandbox.api.NotFoundException}), a connection failure mapped like a call's, code
+     *     {@link SandboxError#UNSUPPORTED} when the transport has no WebSockets
+     */
+    public CompletableFuture<WebSocketSession> openWebSocket(String pathAndQuery, WebSocketListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        if (!pathAndQuery.startsWith("/")) {
+            throw new IllegalArgumentException("path must start with '/': " + pathAndQuery);
+        }
+        int query = pathAndQuery.indexOf('?');
+        String what = "WebSocket GET " + (query < 0 ? pathAndQuery : pathAndQuery.substring(0, query));
+        Optional<WebSockets> webSockets = transport.webSockets();
+        if (webSockets.isEmpty()) {
+            return CompletableFuture.failedFuture(new SandboxException(
+                    SandboxError.UNSUPPORTED,
+                    what + " needs WebSockets, which the transport '" + transport.name() + "' does not offer; use"
+                            + " one that does, such as " + Transports.DEFAULT_ARTIFACT
+                            + " or io.opensandbox:opensandbox-transport-jdk"));
+        }
+        WebSocketRequest request;
+        try {
+            request = webSocketRequest(pathAndQuery);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        HttpLog.request(config.debug(), "GET", request.uri(), request.headers());
+        return new WebSocketRelay(what, listener, lease).connect(webSockets.get(), request);
+    }
+
+    private WebSocketRequest webSocketRequest(String pathAndQuery) {
+        String scheme;
+        if (baseUrl.regionMatches(true, 0, "https://", 0, 8)) {
+            scheme = "wss";
+        } else if (baseUrl.regionMatches(true, 0, "http://", 0, 7)) {
+            scheme = "ws";
+        } else {
+            throw new InvalidArgumentException(
+                    "cannot open a WebSocket under '" + baseUrl + "': not an http(s) URL", null);
+        }
+        String url = scheme + baseUrl.substring(baseUrl.indexOf(':')) + pathAndQuery;
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new InvalidArgumentException(
+                    "cannot build a URL from '" + baseUrl + "' and '" + pathAndQuery + "': " + e.getMessage(), e);
+        }
+        WebSocketRequest.Builder builder = WebSocketRequest.newBuilder(uri).connectTimeout(config.connectTimeout());
+        headers.forEach((name, value) -> {
+            // the API key is for the lifecycle API: a WebSocket goes to a sandbox, which must never see it
+            if (!name.equalsIgnoreCase(ConnectionConfig.API_KEY_HEADER) && !name.equalsIgnoreCase("User-Agent")) {
+                builder.header(name, value);
+            }
+        });
+        builder.header("User-Agent", Transports.USER_AGENT);
+        return builder.build();
     }
 
     /**
@@ -287,7 +367,7 @@ public final class ApiClient {
             try {
                 uri = new URI(baseUrl + pathAndQuery);
             } catch (URISyntaxException e) {
-                throw new io.opensandbox.api.InvalidArgumentException(
+                throw new InvalidArgumentException(
                         "cannot build a URL from '" + baseUrl + "' and '" + pathAndQuery + "': " + e.getMessage(), e);
             }
             TransportRequest.Builder builder = TransportRequest.newBuilder(method, uri)

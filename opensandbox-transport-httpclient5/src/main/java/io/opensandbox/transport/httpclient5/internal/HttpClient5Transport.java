@@ -2,11 +2,13 @@ package io.opensandbox.transport.httpclient5.internal;
 
 import io.opensandbox.api.internal.Threads;
 import io.opensandbox.api.internal.Timer;
+import io.opensandbox.api.internal.websocket.JdkWebSockets;
 import io.opensandbox.api.spi.BlockingExchanges;
 import io.opensandbox.api.spi.Transport;
 import io.opensandbox.api.spi.TransportOptions;
 import io.opensandbox.api.spi.TransportRequest;
 import io.opensandbox.api.spi.TransportResponse;
+import io.opensandbox.api.spi.WebSockets;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +50,7 @@ public final class HttpClient5Transport implements Transport {
     private final String name;
     private final CloseableHttpAsyncClient client;
     private final ClassicExchanges classic;
+    private final JdkWebSockets webSockets;
     private final Timer timer;
     private final Threads clientThreads;
     private final Threads timerThreads;
@@ -58,6 +61,7 @@ public final class HttpClient5Transport implements Transport {
             String name,
             CloseableHttpAsyncClient client,
             ClassicExchanges classic,
+            JdkWebSockets webSockets,
             Timer timer,
             Threads clientThreads,
             Threads timerThreads,
@@ -66,6 +70,7 @@ public final class HttpClient5Transport implements Transport {
         this.closed = closed;
         this.client = client;
         this.classic = classic;
+        this.webSockets = webSockets;
         this.timer = timer;
         this.clientThreads = clientThreads;
         this.timerThreads = timerThreads;
@@ -140,8 +145,10 @@ public final class HttpClient5Transport implements Transport {
                 .build();
         Timer timer = new Timer(timerThreads);
         ClassicExchanges classic = ClassicExchanges.create(name, options, timer, closed);
+        // HttpClient 5's own WebSocket module is an alpha release: WebSockets go through java.net.http (ADR 0053)
+        JdkWebSockets webSockets = JdkWebSockets.ownClient(name, options, "opensandbox-hc5-");
         client.start();
-        return new HttpClient5Transport(name, client, classic, timer, clientThreads, timerThreads, closed);
+        return new HttpClient5Transport(name, client, classic, webSockets, timer, clientThreads, timerThreads, closed);
     }
 
     @Override
@@ -169,6 +176,15 @@ public final class HttpClient5Transport implements Transport {
         return Optional.of(classic);
     }
 
+    /**
+     * WebSockets through a {@code java.net.http} client of the transport's own, made on the first connect with the
+     * transport's connect timeout and closed with it (HttpClient 5's WebSocket support is an alpha release).
+     */
+    @Override
+    public Optional<WebSockets> webSockets() {
+        return Optional.of(webSockets);
+    }
+
     @Override
     public String name() {
         return name;
@@ -186,6 +202,7 @@ public final class HttpClient5Transport implements Transport {
             exchange.abort(reason);
         }
         classic.close();
+        webSockets.close();
         client.close(CloseMode.IMMEDIATE);
         timer.shutdownNow();
         clientThreads.awaitTermination(5, TimeUnit.SECONDS);

@@ -2,17 +2,19 @@ package io.opensandbox.transport.jdk.internal;
 
 import io.opensandbox.api.internal.Threads;
 import io.opensandbox.api.internal.Timer;
+import io.opensandbox.api.internal.websocket.JdkWebSockets;
 import io.opensandbox.api.spi.Transport;
 import io.opensandbox.api.spi.TransportOptions;
 import io.opensandbox.api.spi.TransportRequest;
 import io.opensandbox.api.spi.TransportResponse;
+import io.opensandbox.api.spi.WebSockets;
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.net.http.HttpClient;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +49,7 @@ public final class JdkTransport implements Transport {
     private final ThreadPoolExecutor workers;
     private final Timer timer;
     private volatile @Nullable HttpClient client;
+    private final JdkWebSockets webSockets;
     private final Set<Exchange> exchanges = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
@@ -59,6 +62,7 @@ public final class JdkTransport implements Transport {
         this.client = client;
         this.workers = workers;
         this.timer = timer;
+        this.webSockets = JdkWebSockets.on(name, () -> this.client);
     }
 
     /**
@@ -105,6 +109,17 @@ public final class JdkTransport implements Transport {
         return exchange.result();
     }
 
+    /**
+     * WebSockets on the same {@link HttpClient} ({@code java.net.http.WebSocket}), the shared implementation of the
+     * SDK's transports.
+     *
+     * @return the capability
+     */
+    @Override
+    public Optional<WebSockets> webSockets() {
+        return Optional.of(webSockets);
+    }
+
     @Override
     public String name() {
         return name;
@@ -128,10 +143,11 @@ public final class JdkTransport implements Transport {
         synchronized (waiting) {
             waiting.clear();
         }
+        webSockets.close();
         HttpClient dropped = client;
         client = null;
         if (dropped != null) {
-            shutDownNow(dropped);
+            JdkWebSockets.shutDownNow(dropped);
         }
         timer.shutdownNow();
         workers.shutdown();
@@ -145,25 +161,6 @@ public final class JdkTransport implements Transport {
             Thread.currentThread().interrupt();
         }
         LOG.debug("closed the {} transport ({} exchanges aborted)", name, running.size());
-    }
-
-    /**
-     * Stops the client's own threads where the running Java has a way ({@code HttpClient.shutdownNow()}, Java 21+);
-     * on Java 17 there is none, and the selector thread ends once the dropped client is garbage collected.
-     */
-    private void shutDownNow(HttpClient dropped) {
-        Method shutdownNow;
-        try {
-            shutdownNow = HttpClient.class.getMethod("shutdownNow");
-        } catch (NoSuchMethodException e) {
-            LOG.debug("Java {} has no HttpClient.shutdownNow(): the selector thread ends after GC", Runtime.version());
-            return;
-        }
-        try {
-            shutdownNow.invoke(dropped);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.debug("HttpClient.shutdownNow() failed while closing the {} transport", name, e);
-        }
     }
 
     /**
