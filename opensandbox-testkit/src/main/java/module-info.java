@@ -17,6 +17,8 @@ module io.opensandbox.testkit {
     requires jdk.httpserver;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
+    requires pty4j;
+    requires org.java_websocket;
     requires static transitive org.jspecify;
     requires static io.opensandbox.api;
     requires static org.junit.jupiter.api;

@@ -162,6 +162,8 @@ public final class LocalSandboxServer implements AutoCloseable {
         private Duration minimumTimeout = Duration.ofSeconds(60);
         private Duration reaperInterval = Duration.ofSeconds(1);
         private List<String> allowedHostPaths = List.of();
+        private Duration ptyPingInterval = Duration.ofSeconds(30);
+        private Duration ptyReadTimeout = Duration.ofSeconds(60);
 
         private Builder() {}
 
@@ -251,6 +253,30 @@ public final class LocalSandboxServer implements AutoCloseable {
         }
 
         /**
+         * Interval of the WebSocket pings on a PTY session's connection ({@code /pty/{id}/ws}); default 30 s, as in
+         * execd.
+         *
+         * @param ptyPingInterval positive
+         * @return this builder
+         */
+        public Builder ptyPingInterval(Duration ptyPingInterval) {
+            this.ptyPingInterval = positive(ptyPingInterval, "ptyPingInterval");
+            return this;
+        }
+
+        /**
+         * How long a PTY session's WebSocket may stay silent (no frame, no pong) before the server drops it; default
+         * 60 s, as in execd.
+         *
+         * @param ptyReadTimeout positive
+         * @return this builder
+         */
+        public Builder ptyReadTimeout(Duration ptyReadTimeout) {
+            this.ptyReadTimeout = positive(ptyReadTimeout, "ptyReadTimeout");
+            return this;
+        }
+
+        /**
          * Folder for sandbox data; default a fresh temporary folder removed on close.
          *
          * @param rootDirectory an existing or creatable folder
@@ -316,7 +342,9 @@ public final class LocalSandboxServer implements AutoCloseable {
                     isolation == Isolation.UNISOLATED,
                     minimumTimeout,
                     reaperInterval,
-                    allowedHostPaths);
+                    allowedHostPaths,
+                    ptyPingInterval,
+                    ptyReadTimeout);
             try {
                 return new LocalSandboxServer(ServerCore.start(config));
             } catch (IOException e) {

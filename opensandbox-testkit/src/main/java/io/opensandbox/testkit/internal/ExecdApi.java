@@ -28,9 +28,11 @@ final class ExecdApi {
     private final ServerCore core;
     private final FilesApi files;
     private final CodeApi code;
+    private final PtyApi pty;
 
-    ExecdApi(ServerCore core, Registry registry) {
+    ExecdApi(ServerCore core, Registry registry, PtyApi pty) {
         this.core = core;
+        this.pty = pty;
         this.files = new FilesApi(registry);
         this.code = new CodeApi(core);
     }
@@ -73,6 +75,10 @@ final class ExecdApi {
             }
             case "code" -> {
                 code.handle(ex, sb, method, segs);
+                return;
+            }
+            case "pty" -> {
+                pty.handle(ex, sb, method, segs);
                 return;
             }
             default -> {}

@@ -320,23 +320,31 @@ final class Launcher {
             @Nullable Integer gid,
             boolean noNetwork) {}
 
-    Process start(Spec spec) throws IOException, ApiException {
+    /** The argument vector, environment and working directory of one sandbox process. */
+    private record Prepared(List<String> argv, Map<String, String> env, File dir) {}
+
+    /**
+     * What starting {@code spec} runs, for a process on pipes ({@code pty == false}, under {@code setsid}) or on a
+     * pseudo-terminal ({@code pty == true}: the PTY library makes the process a session leader with the terminal as
+     * its controlling terminal, so no {@code setsid}; isolated, {@link #PTY_SCRIPT} replaces {@link #COMMAND_SCRIPT}).
+     */
+    private Prepared prepare(Spec spec, boolean pty) throws IOException, ApiException {
         SandboxRecord sb = spec.sandbox();
         List<String> cmd = new ArrayList<>();
-        cmd.add("setsid");
+        if (!pty) {
+            cmd.add("setsid");
+        }
         cmd.addAll(limited(sb));
-        ProcessBuilder pb = new ProcessBuilder();
-        Map<String, String> env = pb.environment();
-        env.clear();
+        Map<String, String> env = new java.util.LinkedHashMap<>();
         env.put("PATH", PATH);
         env.put("LANG", "C.UTF-8");
         env.put("HOSTNAME", sb.id());
+        File dir;
         if (unisolated) {
             env.put("HOME", sb.root().resolve("root").toString());
             env.putAll(sb.env());
             env.putAll(spec.envs());
-            Path dir = sb.fs().resolve(spec.cwd(), true).host();
-            pb.directory(dir.toFile());
+            dir = sb.fs().resolve(spec.cwd(), true).host().toFile();
             if (spec.uid() != null) {
                 cmd.addAll(List.of(
                         "setpriv",
@@ -347,6 +355,8 @@ final class Launcher {
             cmd.add("/bin/bash");
             if (spec.command() != null) {
                 cmd.addAll(List.of("-c", spec.command()));
+            } else if (pty) {
+                cmd.addAll(List.of("--noprofile", "--norc"));
             } else {
                 cmd.addAll(List.of("--noprofile", "--norc", "-s"));
             }
@@ -370,14 +380,45 @@ final class Launcher {
             env.put("OSB_USERSPEC", userspec);
             env.put("OSB_NONET", spec.noNetwork() ? "1" : "");
             cmd.addAll(enter(holder(sb)));
-            cmd.addAll(List.of("/bin/sh", "-c", COMMAND_SCRIPT, "osb-run"));
-            pb.directory(new File("/"));
+            cmd.addAll(List.of("/bin/sh", "-c", pty ? PTY_SCRIPT : COMMAND_SCRIPT, "osb-run"));
+            dir = new File("/");
         }
-        pb.command(cmd);
+        return new Prepared(cmd, env, dir);
+    }
+
+    Process start(Spec spec) throws IOException, ApiException {
+        SandboxRecord sb = spec.sandbox();
+        Prepared prepared = prepare(spec, false);
+        ProcessBuilder pb = new ProcessBuilder(prepared.argv());
+        pb.environment().clear();
+        pb.environment().putAll(prepared.env());
+        pb.directory(prepared.dir());
         Process p = pb.start();
         sb.processes().add(p);
         var unused = p.onExit().thenRun(() -> sb.processes().remove(p));
         return p;
+    }
+
+    /**
+     * Starts {@code spec} on a new pseudo-terminal of {@code cols} x {@code rows}: the same cgroups, rlimits,
+     * namespaces, root, environment and working directory as {@link #start}. Isolated, the sandbox's {@code /dev}
+     * has none of the host's terminals, so the process runs {@code script} inside the sandbox, which puts the shell on
+     * a terminal of the sandbox's own {@code devpts} instance (mounted on first use) and relays it, following the
+     * outer terminal's size; {@code tty} inside then names a terminal that exists there.
+     *
+     * <p>The returned process is not in {@link SandboxRecord#processes()} (pty4j's processes have no {@code
+     * ProcessHandle}); its owner kills it, and killing the sandbox's holder ends it too.
+     */
+    com.pty4j.PtyProcess startPty(Spec spec, int cols, int rows) throws IOException, ApiException {
+        Prepared prepared = prepare(spec, true);
+        return new com.pty4j.PtyProcessBuilder(prepared.argv().toArray(new String[0]))
+                .setEnvironment(prepared.env())
+                .setDirectory(prepared.dir().getPath())
+                .setInitialColumns(cols)
+                .setInitialRows(rows)
+                .setConsole(false)
+                .setRedirectErrorStream(true)
+                .start();
     }
 
     private static boolean isSwitch(@Nullable Integer id) {
@@ -396,6 +437,32 @@ final class Launcher {
                     + "if [ -n \"$OSB_SESSION\" ]; then unset OSB_SESSION OSB_CMD;"
                     + " exec /bin/bash --noprofile --norc -s; fi; "
                     + "c=$OSB_CMD; unset OSB_CMD OSB_SESSION; exec /bin/bash -c \"$c\"'\n";
+
+    /**
+     * {@link #COMMAND_SCRIPT} for a process on a terminal. Inside the sandbox, the first PTY session mounts a
+     * {@code devpts} instance of the sandbox's own on {@code /dev/pts} ({@code /dev/ptmx} links to it; a {@code mkdir}
+     * lock keeps concurrent first sessions from stacking two); {@code script} then runs bash on a terminal of that
+     * instance and relays between it and the outer terminal (raw), copying the outer size on {@code SIGWINCH}. Without
+     * {@code script} or {@code devpts}, bash runs on the outer terminal directly ({@code tty} then says "not a tty").
+     */
+    private static final String PTY_SCRIPT =
+            "N=; if [ -n \"$OSB_NONET\" ]; then N='unshare --net'; fi; unset OSB_NONET\n"
+                    + "U=$OSB_USERSPEC; unset OSB_USERSPEC\n"
+                    + "exec $N chroot $U / /bin/sh -c '"
+                    + "cd -- \"$OSB_CWD\" || exit 1; unset OSB_CWD; "
+                    + "if mkdir /dev/.osb-pts 2>/dev/null; then"
+                    + " mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 osb-pts /dev/pts 2>/dev/null"
+                    + " && ln -sf pts/ptmx /dev/ptmx; touch /dev/.osb-pts/done; fi; "
+                    + "i=0; while [ ! -e /dev/.osb-pts/done ] && [ $i -lt 200 ]; do sleep 0.01; i=$((i+1)); done; "
+                    + "S=; if [ -e /dev/pts/ptmx ] && command -v script >/dev/null 2>&1; then S=1; fi; "
+                    + "SHELL=/bin/bash; export SHELL; "
+                    + "if [ -n \"$OSB_SESSION\" ]; then unset OSB_SESSION OSB_CMD;"
+                    + " if [ -n \"$S\" ]; then exec script -q -e -c \"exec /bin/bash --noprofile --norc\" /dev/null; fi;"
+                    + " exec /bin/bash --noprofile --norc; fi; "
+                    + "unset OSB_SESSION; "
+                    + "if [ -n \"$S\" ]; then exec script -q -e -c"
+                    + " \"c=\\$OSB_CMD; unset OSB_CMD; exec /bin/bash --noprofile --norc -c \\\"\\$c\\\"\" /dev/null; fi; "
+                    + "c=$OSB_CMD; unset OSB_CMD; exec /bin/bash --noprofile --norc -c \"$c\"'\n";
 
     /**
      * The holder: runs as PID 1 of a new PID namespace in a new mount namespace. Mounts the sandbox's view as the

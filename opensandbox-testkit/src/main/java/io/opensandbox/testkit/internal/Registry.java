@@ -194,6 +194,10 @@ final class Registry {
             s.kill();
         }
         sb.sessions().clear();
+        for (PtySession s : sb.ptySessions().values()) {
+            s.close();
+        }
+        sb.ptySessions().clear();
         for (Process p : new ArrayList<>(sb.processes())) {
             Launcher.kill(p);
         }

@@ -30,6 +30,7 @@ final class SandboxRecord {
     private final Set<Process> processes = ConcurrentHashMap.newKeySet();
     private final Map<String, CommandRecord> commands = new ConcurrentHashMap<>();
     private final Map<String, BashSession> sessions = new ConcurrentHashMap<>();
+    private final Map<String, PtySession> ptySessions = new ConcurrentHashMap<>();
     private final EgressState egress;
     private final List<Path> volumesToDelete = new ArrayList<>();
     private volatile Limits limits = new Limits(Limits.DEFAULT_MEMORY, Limits.DEFAULT_PIDS, Limits.DEFAULT_FILE_SIZE);
@@ -129,6 +130,11 @@ final class SandboxRecord {
 
     Map<String, BashSession> sessions() {
         return sessions;
+    }
+
+    /** PTY sessions ({@code POST /pty}) by id. */
+    Map<String, PtySession> ptySessions() {
+        return ptySessions;
     }
 
     /** PVC folders to delete with the sandbox ({@code deleteOnSandboxTermination}). */

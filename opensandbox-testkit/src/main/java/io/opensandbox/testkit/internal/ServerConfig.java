@@ -16,4 +16,6 @@ public record ServerConfig(
         boolean unisolated,
         Duration minimumTimeout,
         Duration reaperInterval,
-        List<String> allowedHostPaths) {}
+        List<String> allowedHostPaths,
+        Duration ptyPingInterval,
+        Duration ptyReadTimeout) {}

@@ -35,6 +35,8 @@ public final class ServerCore implements HttpHandler {
 
     private final ServerConfig config;
     private final HttpServer server;
+    private final FrontDoor front;
+    private final PtyApi pty;
     private final ThreadPoolExecutor httpExecutor;
     private final ThreadPoolExecutor ioExecutor;
     private final ScheduledExecutorService scheduler;
@@ -61,14 +63,38 @@ public final class ServerCore implements HttpHandler {
         sched.setRemoveOnCancelPolicy(true);
         this.scheduler = sched;
         this.registry = new Registry(config, launcher, scheduler, ioExecutor);
-        this.server = HttpServer.create(
-                new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), config.port()), 128);
+        InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        // the HTTP server listens on a private port; the front door owns the public one (WebSocket upgrades)
+        this.server = HttpServer.create(new InetSocketAddress(loopback, 0), 128);
+        String frontSecret = UUID.randomUUID().toString();
+        this.pty = new PtyApi(frontSecret);
         this.lifecycle = new LifecycleApi(this, registry);
-        this.execd = new ExecdApi(this, registry);
+        this.execd = new ExecdApi(this, registry, pty);
         this.egress = new EgressApi(registry);
         server.createContext("/", this);
         server.setExecutor(httpExecutor);
         server.start();
+        PtySocket.Timing timing = new PtySocket.Timing(
+                config.ptyPingInterval().toMillis(), config.ptyReadTimeout().toMillis(), 10_000, 5_000);
+        try {
+            this.front = new FrontDoor(
+                    new InetSocketAddress(loopback, config.port()),
+                    server.getAddress(),
+                    frontSecret,
+                    pty,
+                    (pending, socket, in, out) -> new PtySocket(
+                                    socket, in, out, pending.session(), timing, scheduler, ioExecutor)
+                            .run(
+                                    pending.locked(),
+                                    pending.pipeMode(),
+                                    pending.since(),
+                                    launcher,
+                                    !config.unisolated()
+                                            && pending.sandbox().egress().denyByDefault()));
+        } catch (IOException e) {
+            server.stop(0);
+            throw e;
+        }
         long reap = config.reaperInterval().toMillis();
         var unused = scheduler.scheduleWithFixedDelay(registry::reapExpired, reap, reap, TimeUnit.MILLISECONDS);
         LOG.info("OpenSandbox local server listening on 127.0.0.1:{}", port());
@@ -100,7 +126,7 @@ public final class ServerCore implements HttpHandler {
      * @return the port
      */
     public int port() {
-        return server.getAddress().getPort();
+        return front.port();
     }
 
     /**
@@ -145,6 +171,7 @@ public final class ServerCore implements HttpHandler {
         closed = true;
         registry.closeAll();
         launcher.close();
+        front.close();
         server.stop(0);
         scheduler.shutdownNow();
         httpExecutor.shutdownNow();
