@@ -151,6 +151,11 @@ public final class LocalSandboxServer implements AutoCloseable {
         core.close();
     }
 
+    /** The running core, for the testkit's own benchmarks (package-private, not API). */
+    ServerCore core() {
+        return core;
+    }
+
     /** Builder of a {@link LocalSandboxServer}; obtain one with {@link LocalSandboxServer#builder()}. */
     public static final class Builder {
         private int port;

@@ -83,6 +83,23 @@ class PtyTest {
     }
 
     @Test
+    void upgrade_onAKeptAliveConnection_thatCarriedPlainRequestsFirst() {
+        // one HttpClient for REST and the WebSocket: the JDK reuses the pooled connection for the upgrade
+        HttpClient shared = HttpClient.newHttpClient();
+        HttpResponse<String> r = c.send("POST", ep.base() + "/pty", "{}", ep.headers());
+        String id = TestClient.json(r).path("session_id").asText();
+        for (int i = 0; i < 3; i++) {
+            getOn(shared, "/pty/" + id);
+        }
+        PtyTerm t = PtyTerm.connect(shared, ep, id, "");
+        t.type("echo ke''pt\n");
+        t.awaitOutput("kept", 20);
+        t.ws.abort();
+        assertThat(getOn(shared, "/pty/" + id)).isEqualTo(200);
+        execd("DELETE", "/pty/" + id, null);
+    }
+
+    @Test
     void tty_reportsATerminal() {
         String id = create("");
         PtyTerm t = attach(id, "");
@@ -312,6 +329,20 @@ class PtyTest {
         t.await(x -> !x.texts().isEmpty(), 20, "connected");
         assertThat(c.api("DELETE", "/sandboxes/" + other, null).statusCode()).isEqualTo(204);
         t.await(x -> x.close() != null || x.frames().stream().anyMatch(f -> f.kind() == 'e'), 20, "the end");
+    }
+
+    static int getOn(HttpClient http, String path) {
+        java.net.http.HttpRequest.Builder b =
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(ep.base() + path));
+        ep.headers().forEach(b::header);
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     static void sleepMs(long ms) {

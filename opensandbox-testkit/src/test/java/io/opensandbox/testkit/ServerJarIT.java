@@ -136,6 +136,18 @@ class ServerJarIT {
             assertThat(command.statusCode()).as(command.body()).isEqualTo(200);
             assertThat(command.body()).contains("\"stdout\"").contains("from-the-jar");
 
+            // a PTY session over the WebSocket: pty4j's native library and the frame codec load from the shaded jar
+            TestClient.Endpoint execd =
+                    new TestClient.Endpoint("http://" + ep.get("endpoint").asText(), execdHeaders);
+            HttpResponse<String> pty = send("POST", execd.base() + "/pty", "{}", execdHeaders);
+            assertThat(pty.statusCode()).as(pty.body()).isEqualTo(201);
+            String ptyId = json(pty).path("session_id").asText();
+            PtyTerm term = PtyTerm.connect(http, execd, ptyId, "");
+            term.type("tty; echo from-the-''pty\n");
+            term.awaitOutput("from-the-pty", 20);
+            assertThat(term.stdout()).contains("/dev/pts/");
+            term.ws.abort();
+
             HttpResponse<String> deleted = send("DELETE", base + "/sandboxes/" + id, null, auth);
             assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
             assertThat(send("GET", base + "/sandboxes/" + id, null, auth).statusCode())

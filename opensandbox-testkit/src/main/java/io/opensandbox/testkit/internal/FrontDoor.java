@@ -105,113 +105,224 @@ final class FrontDoor {
         }
     }
 
-    private void connection(Socket client) {
-        Socket server = null;
-        try {
-            client.setTcpNoDelay(true);
-            InputStream in = new BufferedInputStream(client.getInputStream(), 16 * 1024);
-            OutputStream out = client.getOutputStream();
-            byte[] head = readHead(in);
-            if (head == null) {
-                quietly(client);
-                return;
-            }
-            server = new Socket();
-            server.setTcpNoDelay(true);
-            server.connect(upstream);
-            InputStream serverIn = server.getInputStream();
-            OutputStream serverOut = server.getOutputStream();
-            if (isPtyUpgrade(head)) {
-                serverOut.write(withHeader(head, PtyApi.FRONT_HEADER + ": " + secret));
-                serverOut.flush();
-                byte[] answer = readHead(serverIn);
-                String ticket = answer == null ? null : header(answer, PtyApi.TICKET_HEADER);
-                PtyApi.Pending accepted = ticket == null ? null : pty.take(ticket);
-                if (accepted != null) {
-                    quietly(server);
-                    server = null;
-                    String key = header(head, "Sec-WebSocket-Key");
-                    try {
-                        out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                                        + "Sec-WebSocket-Accept: " + accept(key == null ? "" : key.trim()) + "\r\n\r\n")
-                                .getBytes(StandardCharsets.US_ASCII));
-                        out.flush();
-                    } catch (IOException e) {
-                        if (accepted.locked()) {
-                            accepted.session().unlock();
-                        }
-                        throw e;
-                    }
-                    upgrader.serve(accepted, client, in, out);
-                    return;
-                }
-                if (answer == null) {
-                    return;
-                }
-                out.write(answer);
-                out.flush();
-            } else {
-                serverOut.write(head);
-                serverOut.flush();
-            }
-            splice(client, in, out, server, serverIn, serverOut);
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("front door connection ended: {}", e.getMessage());
-        } finally {
-            quietly(client);
-            if (server != null) {
-                quietly(server);
-            }
-        }
-    }
+    /** The spliced HTTP server connection of one client connection, with the thread carrying its answers back. */
+    private final class Upstream {
+        final Socket socket = new Socket();
+        final OutputStream out;
+        final CountDownLatch back = new CountDownLatch(1);
+        volatile boolean detached;
 
-    /** Copies both ways until both directions ended; this thread carries client to server. */
-    private void splice(
-            Socket client,
-            InputStream in,
-            OutputStream out,
-            Socket server,
-            InputStream serverIn,
-            OutputStream serverOut)
-            throws IOException {
-        CountDownLatch back = new CountDownLatch(1);
-        try {
+        Upstream(Socket client, OutputStream clientOut) throws IOException {
+            socket.setTcpNoDelay(true);
+            socket.connect(upstream);
+            out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
             threads.execute(() -> {
                 try {
-                    copy(serverIn, out, client);
+                    copyBack(in, clientOut, client);
                 } finally {
                     back.countDown();
                 }
             });
-        } catch (RejectedExecutionException e) {
-            return;
         }
-        copy(in, serverOut, server);
-        try {
-            back.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+
+        /** Server to client until the server ends (then the client's side ends too), unless detached first. */
+        private void copyBack(InputStream from, OutputStream to, Socket client) {
+            byte[] buf = new byte[16 * 1024];
+            try {
+                int n;
+                while ((n = from.read(buf)) >= 0) {
+                    to.write(buf, 0, n);
+                }
+                if (!detached) {
+                    client.shutdownOutput();
+                }
+            } catch (IOException e) {
+                if (!detached) {
+                    quietly(client);
+                }
+            }
+        }
+
+        /** The client leaves plain HTTP (an upgrade): this connection is idle between requests; drop it. */
+        void detach() {
+            detached = true;
+            quietly(socket);
+            await();
+        }
+
+        /** The client ended: let the server finish its answer, then end. */
+        void finish() {
+            try {
+                socket.shutdownOutput();
+            } catch (IOException e) {
+                quietly(socket);
+            }
+            await();
+        }
+
+        private void await() {
+            try {
+                back.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
     /**
-     * Copies until end of stream, then half-closes {@code toSocket} (so the peer sees the end too); on an error closes
-     * it.
+     * One client connection: request by request (heads read here, bodies forwarded by their framing), so that an
+     * upgrade is recognised on any request of a kept-alive connection; answers flow back on {@link Upstream}'s thread.
      */
-    private static void copy(InputStream from, OutputStream to, Socket toSocket) {
-        byte[] buf = new byte[16 * 1024];
+    private void connection(Socket client) {
+        Upstream up = null;
         try {
-            int n;
-            while ((n = from.read(buf)) >= 0) {
-                if (n > 0) {
-                    to.write(buf, 0, n);
-                    to.flush();
+            client.setTcpNoDelay(true);
+            InputStream in = new BufferedInputStream(client.getInputStream(), 16 * 1024);
+            OutputStream out = client.getOutputStream();
+            while (true) {
+                byte[] head = readHead(in);
+                if (head == null) {
+                    break;
                 }
+                if (isPtyUpgrade(head)) {
+                    if (upgrade(head, client, in, out, up)) {
+                        up = null;
+                        return;
+                    }
+                    continue;
+                }
+                if (up == null) {
+                    up = new Upstream(client, out);
+                }
+                up.out.write(head);
+                if (!complete(head)) {
+                    // not an HTTP head this door understands (too long, cut): leave it to the HTTP server
+                    in.transferTo(up.out);
+                    break;
+                }
+                forwardBody(head, in, up.out);
             }
-            to.flush();
-            toSocket.shutdownOutput();
-        } catch (IOException e) {
-            quietly(toSocket);
+            if (up != null) {
+                up.finish();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("front door connection ended: {}", e.getMessage());
+        } finally {
+            quietly(client);
+            if (up != null) {
+                quietly(up.socket);
+            }
+        }
+    }
+
+    /**
+     * Asks the HTTP server (on a connection of its own) whether to accept the upgrade in {@code head}: on a ticket,
+     * answers 101 and serves the WebSocket (returns true when it ended); otherwise relays the refusal (false).
+     */
+    private boolean upgrade(byte[] head, Socket client, InputStream in, OutputStream out, @Nullable Upstream up)
+            throws IOException {
+        PtyApi.Pending accepted;
+        byte[] answer;
+        byte[] body;
+        try (Socket check = new Socket()) {
+            check.setTcpNoDelay(true);
+            check.connect(upstream);
+            OutputStream checkOut = check.getOutputStream();
+            InputStream checkIn = check.getInputStream();
+            checkOut.write(withHeader(head, PtyApi.FRONT_HEADER + ": " + secret));
+            forwardBody(head, in, checkOut);
+            answer = readHead(checkIn);
+            if (answer == null) {
+                throw new IOException("the HTTP server closed the upgrade check");
+            }
+            String ticket = header(answer, PtyApi.TICKET_HEADER);
+            accepted = ticket == null ? null : pty.take(ticket);
+            String length = header(answer, "Content-Length");
+            body = accepted != null || length == null ? new byte[0] : checkIn.readNBytes(Integer.parseInt(length));
+        }
+        if (accepted == null) {
+            out.write(answer);
+            out.write(body);
+            return false;
+        }
+        try {
+            if (up != null) {
+                up.detach();
+            }
+            String key = header(head, "Sec-WebSocket-Key");
+            out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            + "Sec-WebSocket-Accept: " + accept(key == null ? "" : key.trim()) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException | RuntimeException e) {
+            if (accepted.locked()) {
+                accepted.session().unlock();
+            }
+            throw e;
+        }
+        upgrader.serve(accepted, client, in, out);
+        return true;
+    }
+
+    private static boolean complete(byte[] head) {
+        int n = head.length;
+        return n >= 4 && head[n - 4] == '\r' && head[n - 3] == '\n' && head[n - 2] == '\r' && head[n - 1] == '\n';
+    }
+
+    /** Forwards the request body that follows {@code head}: {@code chunked}, {@code Content-Length} or none. */
+    private static void forwardBody(byte[] head, InputStream in, OutputStream to) throws IOException {
+        String te = header(head, "Transfer-Encoding");
+        if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
+            while (true) {
+                byte[] line = readLine(in);
+                to.write(line);
+                String size = new String(line, StandardCharsets.ISO_8859_1).trim();
+                int semi = size.indexOf(';');
+                long n =
+                        Long.parseLong(semi < 0 ? size : size.substring(0, semi).trim(), 16);
+                if (n == 0) {
+                    byte[] trailer;
+                    do {
+                        trailer = readLine(in);
+                        to.write(trailer);
+                    } while (trailer.length > 2);
+                    return;
+                }
+                copyExactly(in, to, n);
+                to.write(readLine(in));
+            }
+        }
+        String length = header(head, "Content-Length");
+        if (length != null) {
+            copyExactly(in, to, Long.parseLong(length.trim()));
+        }
+    }
+
+    private static byte[] readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(16);
+        while (line.size() < MAX_HEAD) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("the request body ended early");
+            }
+            line.write(b);
+            if (b == '\n') {
+                break;
+            }
+        }
+        return line.toByteArray();
+    }
+
+    private static void copyExactly(InputStream in, OutputStream to, long n) throws IOException {
+        byte[] buf = new byte[16 * 1024];
+        long left = n;
+        while (left > 0) {
+            int r = in.read(buf, 0, (int) Math.min(buf.length, left));
+            if (r < 0) {
+                throw new IOException("the request body ended early");
+            }
+            to.write(buf, 0, r);
+            left -= r;
         }
     }
 

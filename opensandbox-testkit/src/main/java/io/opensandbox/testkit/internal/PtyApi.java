@@ -158,8 +158,7 @@ final class PtyApi {
         }
         String refusal = handshakeRefusal(ex);
         if (refusal == null && !frontSecret.equals(ex.getRequestHeaders().getFirst(FRONT_HEADER))) {
-            refusal = "websocket: the testkit upgrades a connection only on its first request; open a new"
-                    + " connection for the WebSocket";
+            refusal = "websocket: the testkit upgrades connections on its public port only";
         }
         if (refusal != null) {
             if (locked) {

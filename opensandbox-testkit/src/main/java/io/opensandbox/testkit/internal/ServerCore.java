@@ -130,6 +130,15 @@ public final class ServerCore implements HttpHandler {
     }
 
     /**
+     * The private port of the HTTP server behind the front door (benchmarks compare both).
+     *
+     * @return the port
+     */
+    public int httpPort() {
+        return server.getAddress().getPort();
+    }
+
+    /**
      * The settings.
      *
      * @return the settings
