@@ -4,7 +4,9 @@ import java.nio.ByteBuffer;
 
 /**
  * Receives what a WebSocket connection delivers, one call at a time (see {@link WebSockets} for the demand rule).
- * Fragmented messages arrive as several calls, the last one with {@code last} set.
+ * A message may arrive as several calls, the last one with {@code last} set: a fragmented message always does, and
+ * a transport may also split one frame into several parts (the JDK's does, for large frames and at buffer
+ * boundaries); parts are never joined across messages, and text arrives decoded (never a partial UTF-8 sequence).
  */
 public interface WebSocketListener {
 

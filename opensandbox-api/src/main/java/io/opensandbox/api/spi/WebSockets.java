@@ -25,6 +25,8 @@ import java.util.concurrent.CompletableFuture;
  *   <li>The transport answers a ping with a pong itself, and answers a close frame from the server with a close
  *       frame (the same code) when the listener has not sent one.
  *   <li>Data handed to the listener belongs to the listener: the transport does not reuse it.
+ *   <li>Closing the transport aborts its open sessions and tells their listeners through {@code onError} with an
+ *       {@link java.io.IOException}; {@link WebSocketSession#abort()} tells the listener nothing.
  *   <li>Listener calls may run on the transport's I/O threads: consumers hand user code to threads of their own.
  * </ul>
  */

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opensandbox.api.spi.Transport;
 import io.opensandbox.api.spi.TransportOptions;
 import io.opensandbox.api.spi.TransportResponse;
-import io.opensandbox.api.spi.tck.BodyCollector;
-import io.opensandbox.api.spi.tck.TestServer;
-import io.opensandbox.api.spi.tck.TransportCompatibilityKit;
+import io.opensandbox.transport.tck.BodyCollector;
+import io.opensandbox.transport.tck.TestServer;
+import io.opensandbox.transport.tck.TransportCompatibilityKit;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +41,7 @@ class HttpClient5TransportCompatibilityTest extends TransportCompatibilityKit {
     void threads_areFewDaemonsNamedForTheTransport_andEndOnClose() throws Exception {
         TestServer server = server((request, response) -> {
             try (OutputStream out = response.stream(200, Map.of(), -1)) {
-                io.opensandbox.api.spi.tck.Pattern.write(out, 512 * 1024, 1, new CRC32(), n -> {});
+                io.opensandbox.transport.tck.Pattern.write(out, 512 * 1024, 1, new CRC32(), n -> {});
             }
         });
         List<CompletableFuture<BodyCollector>> bodies = new ArrayList<>();

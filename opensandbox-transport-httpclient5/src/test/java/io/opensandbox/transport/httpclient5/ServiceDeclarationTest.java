@@ -1,7 +1,7 @@
 package io.opensandbox.transport.httpclient5;
 
 import io.opensandbox.api.spi.TransportProvider;
-import io.opensandbox.api.spi.tck.ServiceDeclarationKit;
+import io.opensandbox.transport.tck.ServiceDeclarationKit;
 
 /** The httpclient5 provider is declared the same way for module-path and class-path users. */
 class ServiceDeclarationTest extends ServiceDeclarationKit {

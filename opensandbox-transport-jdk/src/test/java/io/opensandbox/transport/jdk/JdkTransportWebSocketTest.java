@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opensandbox.api.spi.Transport;
 import io.opensandbox.api.spi.TransportOptions;
-import io.opensandbox.api.spi.tck.WebSocketCompatibilityKit;
+import io.opensandbox.transport.tck.WebSocketCompatibilityKit;
 import org.junit.jupiter.api.Test;
 
 /** Runs the WebSocket compatibility kit against the JDK transport, which must offer the capability. */

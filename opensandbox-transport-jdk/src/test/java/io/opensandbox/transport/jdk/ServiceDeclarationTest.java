@@ -1,7 +1,7 @@
 package io.opensandbox.transport.jdk;
 
 import io.opensandbox.api.spi.TransportProvider;
-import io.opensandbox.api.spi.tck.ServiceDeclarationKit;
+import io.opensandbox.transport.tck.ServiceDeclarationKit;
 
 /** The jdk provider is declared the same way for module-path and class-path users. */
 class ServiceDeclarationTest extends ServiceDeclarationKit {

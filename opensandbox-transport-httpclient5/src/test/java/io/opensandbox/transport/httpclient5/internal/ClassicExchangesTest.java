@@ -8,7 +8,7 @@ import io.opensandbox.api.spi.BlockingResponse;
 import io.opensandbox.api.spi.RequestBody;
 import io.opensandbox.api.spi.TransportOptions;
 import io.opensandbox.api.spi.TransportRequest;
-import io.opensandbox.api.spi.tck.TestServer;
+import io.opensandbox.transport.tck.TestServer;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;

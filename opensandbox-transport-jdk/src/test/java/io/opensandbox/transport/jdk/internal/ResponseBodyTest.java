@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opensandbox.api.internal.Threads;
 import io.opensandbox.api.internal.Timer;
-import io.opensandbox.api.spi.tck.BodyCollector;
+import io.opensandbox.transport.tck.BodyCollector;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package io.opensandbox.api.spi.tck;
+package io.opensandbox.transport.tck;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -24,12 +24,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
  * A tiny HTTP/1.1 server on a raw {@link ServerSocket} bound to 127.0.0.1 only, for the transport compatibility
  * kit. Handlers see the request body as a stream and write the response as they like: whole, streamed, chunked,
  * truncated or never. Keep-alive is supported so that connection reuse is exercised.
  */
+// test-kit code: not null-checked (its fields are set by JUnit callbacks and Flow.onSubscribe)
+@NullUnmarked
 public final class TestServer implements AutoCloseable {
     /** Handles one request. */
     @FunctionalInterface
@@ -189,7 +192,7 @@ public final class TestServer implements AutoCloseable {
                     return null;
                 }
             }
-            String[] parts = requestLine.split(" ");
+            String[] parts = requestLine.split(" ", -1);
             if (parts.length != 3) {
                 throw new IOException("bad request line: " + requestLine);
             }

@@ -1,4 +1,4 @@
-package io.opensandbox.api.spi.tck;
+package io.opensandbox.transport.tck;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -119,7 +119,7 @@ public final class RecyclingPublisher implements Flow.Publisher<ByteBuffer> {
             return;
         }
         released++;
-        Arrays.fill(buffer.array(), (byte) 0x5a);
+        Arrays.fill(buffer.array(), buffer.arrayOffset(), buffer.arrayOffset() + buffer.capacity(), (byte) 0x5a);
         free.push(buffer);
     }
 

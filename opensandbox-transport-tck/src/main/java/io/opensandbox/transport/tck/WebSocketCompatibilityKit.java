@@ -1,4 +1,4 @@
-package io.opensandbox.api.spi.tck;
+package io.opensandbox.transport.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -30,6 +30,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.NullUnmarked;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,12 @@ import org.junit.jupiter.api.Timeout;
  * wants to send while the listener asks for nothing.
  */
 @Timeout(60)
+// test-kit code: not null-checked (its fields are set by JUnit callbacks and Flow.onSubscribe)
+@NullUnmarked
 public abstract class WebSocketCompatibilityKit {
+    /** For subclasses: a transport's test. */
+    protected WebSocketCompatibilityKit() {}
+
     private static final int MIB = 1024 * 1024;
 
     /** The transport under test, made fresh for each test and closed after it. */
@@ -154,26 +160,27 @@ public abstract class WebSocketCompatibilityKit {
     void clientFragments_leaveAsContinuationFrames() throws Exception {
         Opened ws = open(server(), new Recorder(true));
 
-        ws.session().sendText("ab", false);
-        ws.session().sendText("cd", true);
-        ws.session().sendBinary(ByteBuffer.wrap(new byte[] {9}), false);
+        CompletableFuture<Void> first = ws.session().sendText("ab", false);
+        CompletableFuture<Void> second = ws.session().sendText("cd", true);
+        CompletableFuture<Void> third = ws.session().sendBinary(ByteBuffer.wrap(new byte[] {9}), false);
         ws.session().sendBinary(ByteBuffer.wrap(new byte[] {8}), true).get(10, TimeUnit.SECONDS);
+        CompletableFuture.allOf(first, second, third).get(10, TimeUnit.SECONDS); // queued in call order
 
-        WebSocketServer.Frame first = ws.server().readSkippingPongs();
-        WebSocketServer.Frame second = ws.server().readSkippingPongs();
-        WebSocketServer.Frame third = ws.server().readSkippingPongs();
-        WebSocketServer.Frame fourth = ws.server().readSkippingPongs();
-        assertThat(List.of(first.opcode(), second.opcode(), third.opcode(), fourth.opcode()))
+        WebSocketServer.Frame text1 = ws.server().readSkippingPongs();
+        WebSocketServer.Frame text2 = ws.server().readSkippingPongs();
+        WebSocketServer.Frame binary1 = ws.server().readSkippingPongs();
+        WebSocketServer.Frame binary2 = ws.server().readSkippingPongs();
+        assertThat(List.of(text1.opcode(), text2.opcode(), binary1.opcode(), binary2.opcode()))
                 .containsExactly(
                         WebSocketServer.TEXT,
                         WebSocketServer.CONTINUATION,
                         WebSocketServer.BINARY,
                         WebSocketServer.CONTINUATION);
-        assertThat(List.of(first.fin(), second.fin(), third.fin(), fourth.fin()))
+        assertThat(List.of(text1.fin(), text2.fin(), binary1.fin(), binary2.fin()))
                 .containsExactly(false, true, false, true);
-        assertThat(first.text() + second.text()).isEqualTo("abcd");
-        assertThat(third.payload()).containsExactly(9);
-        assertThat(fourth.payload()).containsExactly(8);
+        assertThat(text1.text() + text2.text()).isEqualTo("abcd");
+        assertThat(binary1.payload()).containsExactly(9);
+        assertThat(binary2.payload()).containsExactly(8);
     }
 
     @Test
@@ -586,5 +593,6 @@ public abstract class WebSocketCompatibilityKit {
 
     private record TextPart(String text, boolean last) {}
 
+    @SuppressWarnings("ArrayRecordComponent") // a test value, never compared
     private record BinaryPart(byte[] bytes, boolean last) {}
 }

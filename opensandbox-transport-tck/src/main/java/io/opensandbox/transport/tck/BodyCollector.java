@@ -1,4 +1,4 @@
-package io.opensandbox.api.spi.tck;
+package io.opensandbox.transport.tck;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -8,12 +8,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
  * A body subscriber for the kit: counts bytes and buffers, keeps a CRC32 (and optionally the bytes), and records
  * any breach of the Flow rules it can see (more buffers than requested, concurrent signals, signals after a terminal
  * one).
  */
+// test-kit code: not null-checked (its fields are set by JUnit callbacks and Flow.onSubscribe)
+@NullUnmarked
 public final class BodyCollector implements Flow.Subscriber<ByteBuffer> {
     private final long initialRequest;
     private final boolean keepBytes;

@@ -1,4 +1,4 @@
-package io.opensandbox.api.spi.tck;
+package io.opensandbox.transport.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

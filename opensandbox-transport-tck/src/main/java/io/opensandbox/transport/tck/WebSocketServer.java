@@ -1,4 +1,4 @@
-package io.opensandbox.api.spi.tck;
+package io.opensandbox.transport.tck;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
  * A small RFC 6455 server on plain sockets, bound to 127.0.0.1 only, for the WebSocket compatibility kit. It is
@@ -35,6 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * accepted connection is handed to the test through {@link #accept()}; the test then answers the handshake and
  * exchanges frames on that test's thread.
  */
+// test-kit code: not null-checked (its fields are set by JUnit callbacks and Flow.onSubscribe)
+@NullUnmarked
 public final class WebSocketServer implements AutoCloseable {
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
@@ -154,6 +157,7 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     /** A frame as read from the client, unmasked. */
+    @SuppressWarnings("ArrayRecordComponent") // a test value, compared by its fields in no test
     public record Frame(int opcode, boolean fin, byte[] payload) {
         /**
          * The payload as UTF-8 text.
@@ -213,7 +217,7 @@ public final class WebSocketServer implements AutoCloseable {
                 }
                 last4 = (last4 << 8) | b;
             }
-            String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
+            String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n", -1);
             requestLine = lines[0];
             for (int i = 1; i < lines.length; i++) {
                 int colon = lines[i].indexOf(':');
@@ -370,7 +374,7 @@ public final class WebSocketServer implements AutoCloseable {
             }
             long length = second & 0x7F;
             if (length == 126) {
-                length = (readByte() << 8) | readByte();
+                length = ((long) readByte() << 8) | readByte();
             } else if (length == 127) {
                 length = 0;
                 for (int i = 0; i < 8; i++) {

@@ -1,4 +1,4 @@
-package io.opensandbox.api.spi.tck;
+package io.opensandbox.transport.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,6 +36,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
+import org.jspecify.annotations.NullUnmarked;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,12 @@ import org.junit.jupiter.api.Timeout;
  * well short of the body, aborts by a server that sees its connection closed, bounded memory by heap samples during
  * gigabyte transfers. Run it with a small heap ({@code -Xmx256m}) so that a transport that buffers a body fails.
  */
+// test-kit code: not null-checked (its fields are set by JUnit callbacks and Flow.onSubscribe)
+@NullUnmarked
 public abstract class TransportCompatibilityKit {
+    /** For subclasses: a transport's test. */
+    protected TransportCompatibilityKit() {}
+
     private static final Map<String, List<String>> JSON = Map.of("Content-Type", List.of("application/json"));
     private static final long MIB = 1024 * 1024;
 
@@ -286,7 +292,7 @@ public abstract class TransportCompatibilityKit {
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(
                 "[tck] %s: downloaded %d MiB in %.1f s (%.0f MiB/s), %s%n",
-                transport.name(), received / MIB, seconds, received / MIB / seconds, heap.describe());
+                transport.name(), received / MIB, seconds, received / (double) MIB / seconds, heap.describe());
         assertThat(received).isEqualTo(size);
         assertThat(crc.getValue()).isEqualTo(serverCrc.get(10, TimeUnit.SECONDS));
         assertThat(heap.maxGrowth()).isLessThan(128 * MIB);
@@ -329,7 +335,7 @@ public abstract class TransportCompatibilityKit {
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(
                 "[tck] %s: uploaded %d MiB in %.1f s (%.0f MiB/s), %s%n",
-                transport.name(), size / MIB, seconds, size / MIB / seconds, heap.describe());
+                transport.name(), size / MIB, seconds, size / (double) MIB / seconds, heap.describe());
         assertThat(seen.get(10, TimeUnit.SECONDS)).isEqualTo("chunked " + size + " " + body.crc());
         assertThat(heap.maxGrowth()).isLessThan(128 * MIB);
     }
@@ -756,7 +762,7 @@ public abstract class TransportCompatibilityKit {
                         return;
                     }
                     scheduled = true;
-                    ticks.schedule(this::emit, 100, TimeUnit.MILLISECONDS);
+                    java.util.concurrent.Future<?> unused = ticks.schedule(this::emit, 100, TimeUnit.MILLISECONDS);
                 }
 
                 private void emit() {

@@ -1,4 +1,4 @@
-package io.opensandbox.api.spi.tck;
+package io.opensandbox.transport.tck;
 
 import io.opensandbox.api.spi.TransportResponse;
 import java.nio.ByteBuffer;
@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.zip.CRC32;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
  * A response body subscriber that gives its buffers back ({@link TransportResponse#releaseBuffer(ByteBuffer)}) as
@@ -18,6 +19,8 @@ import java.util.zip.CRC32;
  * releases out of order. A transport that filled a buffer the reader still held, or delivered a buffer twice without
  * a release in between, shows as a checksum mismatch or a counted violation.
  */
+// test-kit code: not null-checked (its fields are set by JUnit callbacks and Flow.onSubscribe)
+@NullUnmarked
 public final class RecyclingReader implements Flow.Subscriber<ByteBuffer> {
     private static final int HELD = 4;
     private static final int BATCH = 16;
@@ -75,7 +78,7 @@ public final class RecyclingReader implements Flow.Subscriber<ByteBuffer> {
     private void release(ByteBuffer buffer) {
         out.remove(buffer);
         if (buffer.hasArray() && !buffer.isReadOnly()) {
-            Arrays.fill(buffer.array(), (byte) 0x5a);
+            Arrays.fill(buffer.array(), buffer.arrayOffset(), buffer.arrayOffset() + buffer.capacity(), (byte) 0x5a);
         }
         response.releaseBuffer(buffer);
     }

@@ -1,4 +1,4 @@
-package io.opensandbox.api.spi.tck;
+package io.opensandbox.transport.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,12 +22,28 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class ServiceDeclarationKit {
 
-    /** The provider class the transport module declares. */
+    /** For subclasses: a transport's test. */
+    protected ServiceDeclarationKit() {}
+
+    /**
+     * The provider class the transport module declares.
+     *
+     * @return the class
+     */
     protected abstract Class<? extends TransportProvider> providerClass();
 
-    /** The name the provider reports. */
+    /**
+     * The name the provider reports.
+     *
+     * @return the name
+     */
     protected abstract String providerName();
 
+    /**
+     * The module's {@code provides} clause and its {@code META-INF/services} file name the same provider.
+     *
+     * @throws IOException if a file cannot be read
+     */
     @Test
     protected void moduleInfoProvides_andServicesFile_nameTheSameProvider() throws IOException {
         String moduleInfo = Files.readString(Path.of("src/main/java/module-info.java"));
@@ -55,6 +71,7 @@ public abstract class ServiceDeclarationKit {
                 .containsExactly(providerClass().getName());
     }
 
+    /** {@link ServiceLoader} finds the provider. */
     @Test
     protected void serviceLoader_findsTheProvider() {
         List<String> names = StreamSupport.stream(
