@@ -16,6 +16,7 @@ import io.opensandbox.pty.PtyDisconnect;
 import io.opensandbox.pty.PtyMode;
 import io.opensandbox.pty.PtySession;
 import io.opensandbox.pty.PtySignal;
+import io.opensandbox.pty.PtyStatus;
 import io.opensandbox.pty.PtyStreams;
 import io.opensandbox.testkit.LocalSandboxExtension;
 import io.opensandbox.testkit.LocalSandboxServer;
@@ -333,10 +334,12 @@ class PtyEndToEndTest {
         assertThat(session.status().running()).isFalse();
         Screen screen = new Screen();
         PtyConnection terminal = session.attach(screen);
-        terminal.write("echo status\n");
-        screen.await("status\r\n");
-        assertThat(session.status().running()).isTrue();
-        assertThat(session.status().outputOffset()).isGreaterThanOrEqualTo(terminal.offset());
+        terminal.write("echo status-$((3 + 4))\n");
+        screen.await("status-7\r\n");
+        long delivered = terminal.offset();
+        PtyStatus status = session.status();
+        assertThat(status.running()).isTrue();
+        assertThat(status.outputOffset()).isGreaterThanOrEqualTo(delivered);
 
         session.delete();
 
