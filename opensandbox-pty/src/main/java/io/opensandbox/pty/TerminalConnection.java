@@ -287,6 +287,8 @@ final class TerminalConnection implements PtyConnection, WebSocketListener {
                     failure);
         }
         PtyDisconnect disconnect = new PtyDisconnect(reason, at, exitCode, closeCode, closeReason, error);
+        // the listener hears of the end before a caller waiting for the attach or the end wakes up
+        sink.disconnected(disconnect);
         if (!connected.isDone()) {
             connected.completeExceptionally(
                     error != null
@@ -295,7 +297,6 @@ final class TerminalConnection implements PtyConnection, WebSocketListener {
                                     "pty session " + sessionId + " ended before execd attached it (" + reason + ")",
                                     null));
         }
-        sink.disconnected(disconnect);
         disconnected.complete(disconnect);
     }
 

@@ -125,11 +125,10 @@ class PtyEndToEndTest {
         PtySession session = pty.create();
         Screen screen = new Screen();
         try (PtyConnection terminal = session.attach(screen)) {
-            // the shell is up and reading (the testkit's terminal relay dies of a Ctrl-C sent before it is)
-            terminal.write("echo ready-$((1 + 1))\n");
-            screen.await("ready-2\r\n");
-            terminal.write("sleep 100\n");
-            screen.await("sleep 100\r\n");
+            // the job prints once it is the terminal's foreground job, then becomes sleep 100: a Ctrl-C typed
+            // before bash started the job would reach bash instead (and the testkit's relay before it is up)
+            terminal.write("sh -c 'echo sleeping-$((1 + 1)); exec sleep 100'\n");
+            screen.await("\r\nsleeping-2\r\n");
             terminal.write("\u0003");
             terminal.write("echo after-$((20 + 1))\n");
             screen.await("after-21\r\n");
