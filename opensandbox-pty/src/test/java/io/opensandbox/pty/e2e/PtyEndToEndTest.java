@@ -140,10 +140,12 @@ class PtyEndToEndTest {
 
     @Test
     void sigint_stopsSleep100_withItsExitCode() throws Exception {
-        PtySession session =
-                pty.create(CreatePtyOptions.builder().command("sleep 100").build());
+        PtySession session = pty.create(CreatePtyOptions.builder()
+                .command("echo started-$((1 + 1)); exec sleep 100")
+                .build());
         Screen screen = new Screen();
         try (PtyConnection terminal = session.attach(screen)) {
+            screen.await("started-2"); // a signal sent before the command runs has nothing to stop yet
             terminal.signal(PtySignal.SIGINT);
             PtyDisconnect end = terminal.awaitDisconnect(END);
             assertThat(end.reason()).isEqualTo(PtyDisconnect.Reason.EXITED);
