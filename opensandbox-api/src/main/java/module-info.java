@@ -29,13 +29,15 @@ module io.opensandbox.api {
             io.opensandbox.files,
             io.opensandbox.network,
             io.opensandbox.codeinterpreter,
+            io.opensandbox.pty,
             io.opensandbox.transport.httpclient5,
             io.opensandbox.transport.jdk;
     exports io.opensandbox.api.internal.stream to
             io.opensandbox.lifecycle,
             io.opensandbox.commands,
             io.opensandbox.files,
-            io.opensandbox.codeinterpreter;
+            io.opensandbox.codeinterpreter,
+            io.opensandbox.pty;
     exports io.opensandbox.api.internal.websocket to
             io.opensandbox.transport.httpclient5,
             io.opensandbox.transport.jdk;

@@ -5,6 +5,7 @@ module io.opensandbox.examples {
     requires io.opensandbox.files;
     requires io.opensandbox.network;
     requires io.opensandbox.codeinterpreter;
+    requires io.opensandbox.pty;
     requires io.opensandbox.testkit;
     requires io.opensandbox.pool;
     // only PoolExample's Redis option uses it (Jedis is an automatic module, which a jlink image cannot hold)
