@@ -23,6 +23,7 @@ import io.opensandbox.api.Endpoint;
 import io.opensandbox.api.NotFoundException;
 import io.opensandbox.api.RetryPolicy;
 import io.opensandbox.api.SandboxHandle;
+import io.opensandbox.api.testing.CallRecorder;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.file.Path;

@@ -25,6 +25,7 @@ import io.opensandbox.api.Endpoint;
 import io.opensandbox.api.NotFoundException;
 import io.opensandbox.api.RetryPolicy;
 import io.opensandbox.api.SandboxHandle;
+import io.opensandbox.api.testing.CallRecorder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

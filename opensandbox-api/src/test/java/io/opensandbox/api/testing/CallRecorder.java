@@ -1,4 +1,4 @@
-package io.opensandbox.network;
+package io.opensandbox.api.testing;
 
 import io.opensandbox.api.CallEnd;
 import io.opensandbox.api.CallListener;
@@ -9,11 +9,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
-/** A {@link CallListener} that records every event it is told, with the thread it was told on. */
-final class CallRecorder implements CallListener {
-    final List<String> events = new CopyOnWriteArrayList<>();
-    final List<CallEnd> ends = new CopyOnWriteArrayList<>();
-    final List<String> threads = new CopyOnWriteArrayList<>();
+/** For the observation tests of every capability module: a {@link CallListener} that records every event it is told, with the thread it was told on. */
+public final class CallRecorder implements CallListener {
+    /** Every event, as text, in the order told. */
+    public final List<String> events = new CopyOnWriteArrayList<>();
+    /** Every call end. */
+    public final List<CallEnd> ends = new CopyOnWriteArrayList<>();
+    /** The thread each event was told on. */
+    public final List<String> threads = new CopyOnWriteArrayList<>();
+
     private final Semaphore ended = new Semaphore(0);
 
     @Override
@@ -40,7 +44,7 @@ final class CallRecorder implements CallListener {
     }
 
     /** Waits until {@code count} calls ended in all (ends may be told on a handler thread after the call returned). */
-    void awaitEnds(int count) throws InterruptedException {
+    public void awaitEnds(int count) throws InterruptedException {
         if (!ended.tryAcquire(count, 10, TimeUnit.SECONDS)) {
             throw new AssertionError("expected " + count + " call ends, got " + ends.size() + ": " + events);
         }
@@ -48,7 +52,7 @@ final class CallRecorder implements CallListener {
     }
 
     /** The end of the only call of that name. */
-    CallEnd end(String operation) {
+    public CallEnd end(String operation) {
         List<CallEnd> found =
                 ends.stream().filter(e -> e.operation().equals(operation)).toList();
         if (found.size() != 1) {
@@ -58,7 +62,7 @@ final class CallRecorder implements CallListener {
     }
 
     /** The operations started, in order. */
-    List<String> operations() {
+    public List<String> operations() {
         return events.stream()
                 .filter(e -> e.startsWith("start "))
                 .map(e -> e.split(" ")[1])
@@ -69,12 +73,12 @@ final class CallRecorder implements CallListener {
      * Whether every event was told on the test's thread or an SDK handler thread: never a transport I/O thread,
      * the SDK's timer or blocking-I/O threads, or the common pool.
      */
-    boolean onlyOn(String testThread) {
+    public boolean onlyOn(String testThread) {
         return threads.stream().allMatch(name -> name.equals(testThread) || name.startsWith("opensandbox-handler-"));
     }
 
     /** Everything the listener was given, as text, to look for secrets in. */
-    String told() {
+    public String told() {
         StringBuilder all = new StringBuilder(events.toString()).append(ends);
         for (CallEnd end : ends) {
             end.failure().ifPresent(failure -> all.append(failure).append(failure.getMessage()));
