@@ -15,7 +15,6 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.opensandbox.api.CallEnd;
 import io.opensandbox.api.CallListener;
-import io.opensandbox.api.CallObserver;
 import io.opensandbox.api.CallOutcome;
 import io.opensandbox.api.ConnectionConfig;
 import io.opensandbox.api.DirectHandle;
@@ -241,21 +240,7 @@ class CommandsCallListenerWireTest {
     @Test
     void aListenerThatThrowsEverywhere_breaksNoCall() throws Exception {
         stubStream("/command");
-        CallListener hostile = start -> new CallObserver() {
-            @Override
-            public void attemptStarted(int attempt) {
-                throw new IllegalStateException("attempt");
-            }
-
-            @Override
-            public void callEnded(CallEnd end) {
-                throw new IllegalStateException("end");
-            }
-        };
-        CallListener hostileStart = start -> {
-            throw new IllegalStateException("start");
-        };
-        for (CallListener listener : List.of(hostile, hostileStart)) {
+        for (CallListener listener : CallRecorder.hostile()) {
             try (DirectHandle handle = handle(listener, RetryPolicy.disabled())) {
                 Commands commands = Commands.of(handle);
                 assertThat(commands.run("echo hi").stdoutText()).isEqualTo("hi");

@@ -15,7 +15,6 @@ import com.github.tomakehurst.wiremock.core.Options;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.opensandbox.api.CallEnd;
 import io.opensandbox.api.CallListener;
-import io.opensandbox.api.CallObserver;
 import io.opensandbox.api.CallOutcome;
 import io.opensandbox.api.ConnectionConfig;
 import io.opensandbox.api.DirectHandle;
@@ -266,21 +265,7 @@ class FilesCallListenerWireTest {
     void aListenerThatThrowsEverywhere_breaksNoCall() throws Exception {
         server.stubFor(get(urlPathEqualTo(P + "/files/download"))
                 .willReturn(aResponse().withBody(CONTENT)));
-        CallListener hostile = start -> new CallObserver() {
-            @Override
-            public void attemptStarted(int attempt) {
-                throw new IllegalStateException("attempt");
-            }
-
-            @Override
-            public void callEnded(CallEnd end) {
-                throw new IllegalStateException("end");
-            }
-        };
-        CallListener hostileStart = start -> {
-            throw new IllegalStateException("start");
-        };
-        for (CallListener listener : List.of(hostile, hostileStart)) {
+        for (CallListener listener : CallRecorder.hostile()) {
             try (DirectHandle handle = handle(listener, RetryPolicy.disabled())) {
                 SandboxFiles files = SandboxFiles.of(handle);
                 assertThat(files.readFile("/w/a.txt")).isEqualTo(CONTENT);

@@ -16,7 +16,6 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.opensandbox.api.CallEnd;
 import io.opensandbox.api.CallListener;
-import io.opensandbox.api.CallObserver;
 import io.opensandbox.api.CallOutcome;
 import io.opensandbox.api.ConnectionConfig;
 import io.opensandbox.api.DirectHandle;
@@ -208,21 +207,7 @@ class NetworkCallListenerWireTest {
     @Test
     void aListenerThatThrowsEverywhere_breaksNoCall() {
         server.stubFor(get(urlEqualTo(PREFIX + "/policy")).willReturn(okJson(STATUS_JSON)));
-        CallListener hostile = start -> new CallObserver() {
-            @Override
-            public void attemptStarted(int attempt) {
-                throw new IllegalStateException("attempt");
-            }
-
-            @Override
-            public void callEnded(CallEnd end) {
-                throw new IllegalStateException("end");
-            }
-        };
-        CallListener hostileStart = start -> {
-            throw new IllegalStateException("start");
-        };
-        for (CallListener listener : List.of(hostile, hostileStart)) {
+        for (CallListener listener : CallRecorder.hostile()) {
             try (DirectHandle handle = handle(listener, RetryPolicy.disabled())) {
                 assertThat(Egress.of(handle).getEgressPolicy().status()).contains("ok");
             }

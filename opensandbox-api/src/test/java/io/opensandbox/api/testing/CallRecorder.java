@@ -85,4 +85,27 @@ public final class CallRecorder implements CallListener {
         }
         return all.toString();
     }
+
+    /**
+     * Listeners that throw from everything they are told: one from attempts and ends, one from the start of a call.
+     *
+     * @return the two listeners
+     */
+    public static List<CallListener> hostile() {
+        CallListener fromObserver = start -> new CallObserver() {
+            @Override
+            public void attemptStarted(int attempt) {
+                throw new IllegalStateException("attempt");
+            }
+
+            @Override
+            public void callEnded(CallEnd end) {
+                throw new IllegalStateException("end");
+            }
+        };
+        CallListener fromStart = start -> {
+            throw new IllegalStateException("start");
+        };
+        return List.of(fromObserver, fromStart);
+    }
 }
