@@ -4,7 +4,9 @@
  *
  * <ul>
  *   <li>{@link io.opensandbox.transport.tck.TransportCompatibilityKit}: HTTP exchanges through
- *       {@code Transport.send}, including the optional {@code BlockingExchanges} when the transport offers them.
+ *       {@code Transport.send}.
+ *   <li>{@link io.opensandbox.transport.tck.BlockingExchangesCompatibilityKit}: the optional
+ *       {@code BlockingExchanges} capability (exchanges on the calling thread).
  *   <li>{@link io.opensandbox.transport.tck.WebSocketCompatibilityKit}: the optional {@code WebSockets}
  *       capability, against a hand-written RFC 6455 server ({@link io.opensandbox.transport.tck.WebSocketServer}).
  *   <li>{@link io.opensandbox.transport.tck.ServiceDeclarationKit}: the provider's {@code ServiceLoader}

@@ -1,4 +1,4 @@
-package io.opensandbox.transport.httpclient5.internal;
+package io.opensandbox.transport.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.opensandbox.api.spi.BlockingExchanges;
 import io.opensandbox.api.spi.BlockingResponse;
 import io.opensandbox.api.spi.RequestBody;
+import io.opensandbox.api.spi.Transport;
 import io.opensandbox.api.spi.TransportOptions;
 import io.opensandbox.api.spi.TransportRequest;
-import io.opensandbox.transport.tck.TestServer;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -21,23 +21,43 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.NullUnmarked;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The HttpClient 5 transport's exchanges on the calling thread. */
+/**
+ * The contract of the optional {@link BlockingExchanges} capability: a transport that offers it extends this class
+ * and supplies itself. Exchanges run on the calling thread, reuse connections, time out at the request timeout
+ * however slowly headers trickle in, and end at once when the abort stage completes, the thread is interrupted or
+ * the transport is closed; a body closed early never leaves its connection for reuse. Fails (never skips) on a
+ * transport without the capability.
+ */
 @Timeout(60)
-class ClassicExchangesTest {
-    private HttpClient5Transport transport;
+@NullUnmarked
+public abstract class BlockingExchangesCompatibilityKit {
+    private Transport transport;
     private BlockingExchanges exchanges;
     private TestServer server;
 
+    /** For subclasses. */
+    protected BlockingExchangesCompatibilityKit() {}
+
+    /**
+     * Creates the transport under test; a new one for each test, closed after it.
+     *
+     * @param options the options
+     * @return the transport
+     */
+    protected abstract Transport createTransport(TransportOptions options);
+
     @BeforeEach
     void setUp() {
-        transport = HttpClient5Transport.create(
-                "httpclient5", new TransportOptions(Duration.ofSeconds(5), 8, "OpenSandbox-Java-SDK/test"));
-        exchanges = transport.blockingExchanges().orElseThrow();
+        transport = createTransport(new TransportOptions(Duration.ofSeconds(5), 8, "OpenSandbox-Java-SDK/test"));
+        exchanges = transport
+                .blockingExchanges()
+                .orElseThrow(() -> new AssertionError(transport.name() + " offers no BlockingExchanges"));
     }
 
     @AfterEach
@@ -135,7 +155,7 @@ class ClassicExchangesTest {
         try (BlockingResponse response = exchanges.exchange(get(server, "/body", Duration.ofSeconds(30)), abort)) {
             byte[] first = response.body().readNBytes(5);
             assertThat(new String(first, StandardCharsets.UTF_8)).isEqualTo("start");
-            CompletableFuture.runAsync(
+            CompletableFuture<Void> unused = CompletableFuture.runAsync(
                     () -> abort.complete(null), CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));
             assertThatThrownBy(() -> response.body().read()).isInstanceOf(IOException.class);
         }
