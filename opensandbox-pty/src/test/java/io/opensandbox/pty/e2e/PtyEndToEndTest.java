@@ -13,7 +13,9 @@ import io.opensandbox.pty.Pty;
 import io.opensandbox.pty.PtyChannel;
 import io.opensandbox.pty.PtyConnection;
 import io.opensandbox.pty.PtyDisconnect;
+import io.opensandbox.pty.PtyListener;
 import io.opensandbox.pty.PtyMode;
+import io.opensandbox.pty.PtyOutput;
 import io.opensandbox.pty.PtySession;
 import io.opensandbox.pty.PtySignal;
 import io.opensandbox.pty.PtyStatus;
@@ -29,6 +31,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -309,6 +313,79 @@ class PtyEndToEndTest {
             terminals.forEach(PtyConnection::close);
         } finally {
             sessions.forEach(PtyEndToEndTest::deleteQuietly);
+        }
+    }
+
+    @Test
+    void slowListener_holdsTheCommandBack_andLosesNothing() throws Exception {
+        // 1,000,000 lines of 101 bytes: far more than the pipe, the sockets and the WebSocket buffers on the way
+        // hold. The listener stops on its first output for 3 s; the command may only have written what those
+        // buffers hold meanwhile (an SDK reading on into memory would let it run to the end), and afterwards every
+        // line arrives once and in order.
+        int lines = 1_000_000;
+        long total = 101L * lines;
+        PtySession session = pty.create(CreatePtyOptions.builder()
+                .mode(PtyMode.PIPE)
+                .command("seq -f %0100.0f 1 " + lines)
+                .build());
+        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        SlowCounter slow = new SlowCounter(stopped, release);
+        try (PtyConnection terminal = session.attach(slow)) {
+            assertThat(stopped.await(30, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(3_000);
+            PtyStatus held = session.status();
+            release.countDown();
+            assertThat(held.running()).isTrue();
+            assertThat(held.outputOffset()).isLessThan(total / 4);
+
+            PtyDisconnect end = terminal.awaitDisconnect(Duration.ofSeconds(90));
+            assertThat(end.exitCode()).hasValue(0);
+            assertThat(slow.failure).isNull();
+            assertThat(slow.bytes).isEqualTo(total);
+            assertThat(slow.next).isEqualTo(lines + 1L);
+        } finally {
+            release.countDown();
+            deleteQuietly(session);
+        }
+    }
+
+    /** Checks that the lines of {@code seq} come once and in order, stopping on the first output until released. */
+    private static final class SlowCounter implements PtyListener {
+        private final CountDownLatch stopped;
+        private final CountDownLatch release;
+        private final StringBuilder line = new StringBuilder();
+        volatile long bytes;
+        volatile long next = 1;
+        volatile String failure;
+
+        SlowCounter(CountDownLatch stopped, CountDownLatch release) {
+            this.stopped = stopped;
+            this.release = release;
+        }
+
+        @Override
+        public void onOutput(PtyOutput output) {
+            if (stopped.getCount() > 0) {
+                stopped.countDown();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            byte[] data = output.bytes();
+            bytes += data.length;
+            for (byte b : data) {
+                if (b != '\n') {
+                    line.append((char) b);
+                } else if (failure == null && !line.toString().equals(String.format("%0100d", next))) {
+                    failure = "line " + next + " was " + line;
+                } else {
+                    next++;
+                    line.setLength(0);
+                }
+            }
         }
     }
 
