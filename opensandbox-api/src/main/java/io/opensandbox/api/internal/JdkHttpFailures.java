@@ -10,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
@@ -34,8 +36,10 @@ public final class JdkHttpFailures {
             HttpResponse<?> response = refused.getResponse();
             int status = response == null ? 0 : response.statusCode();
             byte[] body = response == null ? new byte[0] : bytes(response.body());
+            Map<String, List<String>> headers =
+                    response == null ? Map.of() : response.headers().map();
             WebSocketHandshakeException mapped = new WebSocketHandshakeException(
-                    status, body, "the server refused the WebSocket handshake with status " + status);
+                    status, headers, body, "the server refused the WebSocket handshake with status " + status);
             mapped.initCause(cause);
             return mapped;
         }

@@ -9,7 +9,6 @@ import io.opensandbox.api.spi.WebSocketSession;
 import io.opensandbox.api.spi.WebSockets;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -91,7 +90,7 @@ final class WebSocketRelay implements WebSocketListener {
     private SandboxException map(Throwable failure) {
         Throwable cause = ErrorMapper.unwrap(failure);
         if (cause instanceof WebSocketHandshakeException refused) {
-            return ErrorMapper.fromResponse(refused.statusCode(), Map.of(), refused.body());
+            return ErrorMapper.fromResponse(refused.statusCode(), refused.headers(), refused.body());
         }
         return ErrorMapper.fromFailure(failure, what);
     }

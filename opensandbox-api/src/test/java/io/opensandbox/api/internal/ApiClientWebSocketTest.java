@@ -123,6 +123,7 @@ class ApiClientWebSocketTest {
                 .get(0)
                 .completeExceptionally(new WebSocketHandshakeException(
                         404,
+                        Map.of("x-request-id", List.of("req-404")),
                         "{\"code\":\"PTY_NOT_FOUND\",\"message\":\"no session x\"}".getBytes(StandardCharsets.UTF_8),
                         "404"));
         CompletableFuture<WebSocketSession> conflict = client("http://gw:1").openWebSocket("/pty/y/ws", new Recorder());
@@ -140,6 +141,8 @@ class ApiClientWebSocketTest {
         assertThat(first).isInstanceOf(NotFoundException.class);
         assertThat(first.error().code()).isEqualTo("PTY_NOT_FOUND");
         assertThat(first.error().message()).isEqualTo("no session x");
+        assertThat(first.requestId()).hasValue("req-404");
+        assertThat(second.requestId()).isEmpty();
         assertThat(second).isInstanceOf(ConflictException.class);
         assertThat(second.error().code()).isEqualTo("ATTACHED");
     }

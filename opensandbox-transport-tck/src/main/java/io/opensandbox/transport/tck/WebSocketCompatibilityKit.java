@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -276,20 +277,25 @@ public abstract class WebSocketCompatibilityKit {
     }
 
     @Test
-    void refusedHandshake_failsWithTheStatusAndBody() throws Exception {
+    void refusedHandshake_failsWithTheStatusHeadersAndBody() throws Exception {
         WebSocketServer server = server();
         byte[] body = "{\"code\":\"NOT_FOUND\",\"message\":\"no pty session s1\"}".getBytes(StandardCharsets.UTF_8);
         Recorder recorder = new Recorder(true);
         CompletableFuture<WebSocketSession> future = webSockets.connect(
                 WebSocketRequest.newBuilder(server.uri("/pty/s1/ws")).build(), recorder);
 
-        server.accept().refuse(404, "application/json", body);
+        server.accept().refuse(404, "application/json", body, Map.of("X-Request-ID", "req-refused-1"));
 
         Throwable failure = failureOf(future);
         assertThat(failure).isInstanceOf(WebSocketHandshakeException.class);
         WebSocketHandshakeException refused = (WebSocketHandshakeException) failure;
         assertThat(refused.statusCode()).isEqualTo(404);
         assertThat(refused.body()).isEqualTo(body);
+        assertThat(refused.headers().entrySet())
+                .filteredOn(header -> header.getKey().equalsIgnoreCase("X-Request-ID"))
+                .singleElement()
+                .satisfies(header -> assertThat(header.getValue()).containsExactly("req-refused-1"));
+        assertThat(refused.getMessage()).doesNotContain("req-refused-1");
         assertThat(recorder.events).isEmpty();
     }
 

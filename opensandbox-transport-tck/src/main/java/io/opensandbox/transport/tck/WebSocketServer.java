@@ -279,12 +279,16 @@ public final class WebSocketServer implements AutoCloseable {
          * @param status the status
          * @param contentType the body's type
          * @param body the body
+         * @param headers more response headers, in order
          * @throws IOException if the write fails
          */
-        public void refuse(int status, String contentType, byte[] body) throws IOException {
-            String head = "HTTP/1.1 " + status + " Refused\r\nContent-Type: " + contentType + "\r\nContent-Length: "
-                    + body.length + "\r\nConnection: close\r\n\r\n";
-            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+        public void refuse(int status, String contentType, byte[] body, Map<String, String> headers)
+                throws IOException {
+            StringBuilder head = new StringBuilder("HTTP/1.1 " + status + " Refused\r\nContent-Type: " + contentType
+                    + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n");
+            headers.forEach((name, value) ->
+                    head.append(name).append(": ").append(value).append("\r\n"));
+            out.write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
             out.write(body);
             out.flush();
             socket.close();
