@@ -379,12 +379,13 @@ class PtyEndToEndTest {
             for (byte b : data) {
                 if (b != '\n') {
                     line.append((char) b);
-                } else if (failure == null && !line.toString().equals(String.format("%0100d", next))) {
-                    failure = "line " + next + " was " + line;
-                } else {
-                    next++;
-                    line.setLength(0);
+                    continue;
                 }
+                if (failure == null && !line.toString().equals(String.format("%0100d", next))) {
+                    failure = "line " + next + " was " + line;
+                }
+                next++;
+                line.setLength(0);
             }
         }
     }

@@ -279,7 +279,7 @@ public final class WebSocketServer implements AutoCloseable {
          * @param status the status
          * @param contentType the body's type
          * @param body the body
-         * @param headers more response headers, in order
+         * @param headers more response headers
          * @throws IOException if the write fails
          */
         public void refuse(int status, String contentType, byte[] body, Map<String, String> headers)
